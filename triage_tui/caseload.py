@@ -1,0 +1,194 @@
+"""The therapist's caseload: every action the CLI and the TUI offer, on one store.
+
+Each action runs a pure core operation inside one store transaction, and returns only
+once the result is durable on disk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from .core import operations as ops
+from .core.errors import TriageError
+from .core.model import URGENCIES, Request, TimeEntry, Timer
+from .core.settings import Settings
+from .store import Store
+from .store.config import load_settings
+
+LANES = ("now", "tomorrow", "later")
+Clock = Callable[[], datetime]
+
+
+class Caseload:
+    def __init__(self, store: Store, settings: Settings, clock: Clock = datetime.now) -> None:
+        self.store = store
+        self.settings = settings
+        self.calendar = settings.calendar()
+        self._clock = clock
+
+    @classmethod
+    def open(cls, data_dir: Path, clock: Clock = datetime.now) -> Caseload:
+        settings = load_settings(data_dir)
+        return cls(Store(data_dir, backups_kept=settings.backups_kept), settings, clock)
+
+    def now(self) -> datetime:
+        return self._clock().replace(microsecond=0)
+
+    def _moment(self, at: datetime | None) -> datetime:
+        now = self.now()
+        if at is None:
+            return now
+        if at > now + timedelta(minutes=1):
+            raise TriageError("an action cannot be recorded in the future")
+        return at.replace(microsecond=0)
+
+    # -- requests ----------------------------------------------------------------------
+    def add(
+        self,
+        pupil: str,
+        summary: str,
+        *,
+        source: str = "pupil",
+        urgency: str = "later",
+        at: datetime | None = None,
+    ) -> Request:
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            request = ops.new_request(
+                tx.next_id("request"), pupil, summary, source, urgency, at,
+                self.calendar, self.settings.later_days,
+            )  # fmt: skip
+            tx.put_request(request)
+        return request
+
+    def _change(self, request_id: int, at: datetime | None, change: Callable[[Request, datetime], Request]) -> Request:
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            request = change(self._get(tx, request_id), at)
+            tx.put_request(request)
+        return request
+
+    @staticmethod
+    def _get(tx: Any, request_id: int) -> Request:
+        request = tx.request(request_id)
+        if request is None:
+            raise TriageError(f"there is no request {request_id}")
+        return request
+
+    def classify(self, request_id: int, urgency: str, *, why: str | None = None, at: datetime | None = None) -> Request:
+        return self._change(
+            request_id, at,
+            lambda r, at: ops.classify(r, urgency, at, self.calendar, self.settings.later_days, why),
+        )  # fmt: skip
+
+    def postpone(self, request_id: int, due: date, *, why: str | None = None, at: datetime | None = None) -> Request:
+        return self._change(request_id, at, lambda r, at: ops.postpone(r, due, at, self.calendar, why))
+
+    def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:
+        return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at))
+
+    def reopen(self, request_id: int, *, at: datetime | None = None) -> Request:
+        return self._change(
+            request_id, at, lambda r, at: ops.reopen(r, at, self.calendar, self.settings.later_days)
+        )
+
+    def edit(self, request_id: int, *, at: datetime | None = None, **fields: str | None) -> Request:
+        return self._change(request_id, at, lambda r, at: ops.edit(r, at, **fields))
+
+    # -- time --------------------------------------------------------------------------
+    def log(
+        self,
+        minutes: int,
+        activity: str,
+        *,
+        request_id: int | None = None,
+        note: str | None = None,
+        start: datetime | None = None,
+    ) -> TimeEntry:
+        """Log time. Without `start`, the time is taken to have just been spent."""
+        if not 1 <= minutes <= 24 * 60:
+            raise TriageError("a duration is 1 minute to 24 hours")
+        start = self._moment(start) if start is not None else self.now() - timedelta(minutes=minutes)
+        with self.store.transaction(self.now().date()) as tx:
+            return self._log(tx, start, minutes, activity, request_id, note)
+
+    def _log(self, tx: Any, start: datetime, minutes: int, activity: str,
+             request_id: int | None, note: str | None) -> TimeEntry:  # fmt: skip
+        ops.check_activity(activity)
+        if request_id is not None:
+            self._get(tx, request_id)
+        note = ops.check_text(note, "note") if note is not None and note.strip() else None
+        entry = TimeEntry(tx.next_id("time"), start, minutes, activity, request_id, note)
+        tx.put_time(entry)
+        return entry
+
+    def start_timer(
+        self, request_id: int | None = None, *, activity: str | None = None, at: datetime | None = None
+    ) -> tuple[Timer, TimeEntry | None]:
+        """Start the one timer; a timer already running is stopped and logged first."""
+        at = self._moment(at)
+        activity = activity or ("conversation" if request_id is not None else "other")
+        ops.check_activity(activity)
+        with self.store.transaction(self.now().date()) as tx:
+            stopped = self._stop(tx, at) if tx.timer is not None else None
+            if request_id is not None:
+                self._get(tx, request_id)
+            timer = Timer(at, activity, request_id)
+            tx.set_timer(timer)
+        return timer, stopped
+
+    def stop_timer(self, *, at: datetime | None = None) -> TimeEntry:
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            return self._stop(tx, at)
+
+    def _stop(self, tx: Any, at: datetime) -> TimeEntry:
+        timer = tx.timer
+        if timer is None:
+            raise TriageError("no timer is running")
+        if at < timer.start:
+            raise TriageError(f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment")
+        minutes = min(timer.minutes_at(at), 24 * 60)
+        entry = self._log(tx, timer.start, minutes, timer.activity, timer.request_id, None)
+        tx.set_timer(None)
+        return entry
+
+    # -- reading -----------------------------------------------------------------------
+    @property
+    def timer(self) -> Timer | None:
+        return self.store.snapshot()[2]
+
+    def open_requests(self) -> list[Request]:
+        """Open requests by lane, then due date, then class, then id."""
+        today = self.now().date()
+        requests = [r for r in self.store.snapshot()[0].values() if r.is_open]
+        return sorted(requests, key=lambda r: self.queue_order(r, today))
+
+    def queue_order(self, request: Request, today: date) -> tuple[int, date, int, int]:
+        lane = request.lane(today, self.calendar)
+        return LANES.index(lane), request.due, URGENCIES.index(request.urgency), request.id
+
+    def all_requests(self) -> tuple[list[Request], list[TimeEntry]]:
+        """Every request, open ones in queue order first, then closed ones newest first."""
+        requests, entries = self.store.everything()
+        today = self.now().date()
+        open_ = sorted((r for r in requests.values() if r.is_open), key=lambda r: self.queue_order(r, today))
+        closed = sorted((r for r in requests.values() if not r.is_open), key=lambda r: -r.id)
+        return open_ + closed, list(entries.values())
+
+    def find(self, request_id: int) -> tuple[Request, list[TimeEntry]]:
+        found = self.store.find(request_id)
+        if found is None:
+            raise TriageError(f"there is no request {request_id}")
+        return found
+
+    def describe(self, request: Request, entries: list[TimeEntry] | None = None) -> dict[str, Any]:
+        if entries is None:
+            entries = self.find(request.id)[1]
+        return request.describe(entries, self.now(), self.calendar)
+
+    def recent_entries(self) -> list[TimeEntry]:
+        return list(self.store.snapshot()[1].values())

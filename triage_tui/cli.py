@@ -1,0 +1,328 @@
+"""The command line: quick capture from a shell, listings, backups.
+
+Quick-capture commands never import Textual; only `triage` with no command starts the TUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, NoReturn
+
+from . import __version__
+from .core.errors import TriageError
+from .core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry
+from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment
+from .core.text import printable
+
+EXIT_STORE = 1
+EXIT_BAD_INPUT = 2
+APP_NAME = "triage-tui"
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        """One line on stderr, exit 2 (argparse prints the usage too)."""
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+
+
+def _request_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a request id (a number like 12)")
+    return int(text)
+
+
+def _duration(text: str) -> int:
+    try:
+        return parse_duration(text)
+    except TriageError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+        help="data folder (default: $TRIAGE_DATA_DIR, else the user data folder)",
+    )  # fmt: skip
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print one JSON object")
+    at = argparse.ArgumentParser(add_help=False)
+    at.add_argument("--at", metavar="WHEN", help="when it happened, if not now (yesterday 14:00, fri 09:30)")
+
+    parser = _Parser(
+        prog="triage",
+        description="Triage pupil requests (now / tomorrow / later), log time, review the week. "
+        "With no command, opens the queue.",
+        epilog=f"WHEN: {WHEN_FORMS}.  DURATION: {DURATION_FORMS}.",
+        parents=[common],
+    )
+    parser.add_argument("--version", action="version", version=f"triage-tui {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help: str, *parents: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        return commands.add_parser(name, help=help, description=help, parents=[common, *parents])
+
+    p = command("add", "record a new request", at, as_json)
+    p.add_argument("summary", nargs="+", metavar="SUMMARY", help="what it is about (quotes optional)")
+    p.add_argument("--pupil", required=True, metavar="CODE", help="pupil code or initials, not a full name")
+    p.add_argument("--from", dest="source", default="pupil", choices=SOURCES, metavar="SOURCE",
+                   help=f"who brought it: {', '.join(SOURCES)} (default pupil)")
+    p.add_argument("--urgency", default="later", choices=URGENCIES, help="default later")
+
+    p = command("list", "open requests by lane, then due date", as_json)
+    p.add_argument("--all", action="store_true", help="closed requests too")
+
+    p = command("show", "a request with its full history and time", as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+
+    p = command("urgency", "classify a request anew: now, tomorrow or later", at, as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+    p.add_argument("urgency", choices=URGENCIES)
+    p.add_argument("--why", metavar="TEXT", help="why (optional)")
+
+    p = command("postpone", "move a request's due date later", at, as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+    p.add_argument("when", metavar="WHEN", help="the new due date (counted from --at when given)")
+    p.add_argument("--why", metavar="TEXT", help="why (optional)")
+
+    p = command("log", "log time spent, on a request or unlinked", at, as_json)
+    p.add_argument("duration", type=_duration, metavar="DURATION", help=DURATION_FORMS)
+    p.add_argument("--activity", required=True, choices=list(ACTIVITIES), metavar="ACTIVITY",
+                   help=", ".join(ACTIVITIES))
+    p.add_argument("--request", type=_request_id, metavar="ID")
+    p.add_argument("--note", metavar="TEXT")
+
+    p = command("start", "start the timer (stops a running one first)", at, as_json)
+    p.add_argument("id", type=_request_id, nargs="?", metavar="ID")
+    p.add_argument("--activity", choices=list(ACTIVITIES), metavar="ACTIVITY",
+                   help="default conversation on a request, other without")
+    command("stop", "stop the timer and log its time", at, as_json)
+
+    p = command("done", "close a request", at, as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+    p.add_argument("--outcome", default="resolved", choices=OUTCOMES, help="default resolved")
+
+    p = command("reopen", "reopen a closed request", at, as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+
+    p = command("edit", "change a request's pupil code, source or summary", as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+    p.add_argument("--pupil", metavar="CODE")
+    p.add_argument("--from", dest="source", choices=SOURCES, metavar="SOURCE")
+    p.add_argument("--summary")
+
+    p = command("backup", "make a backup of the data now")
+    p.add_argument("--list", action="store_true", help="list the backups instead")
+    p = command("restore", "bring a backup back (what is there now is backed up first)")
+    p.add_argument("backup", metavar="BACKUP", help="a name from `triage backup --list`")
+    return parser
+
+
+def data_dir(args: argparse.Namespace) -> Path:
+    if getattr(args, "data_dir", None):
+        return Path(args.data_dir)
+    if os.environ.get("TRIAGE_DATA_DIR"):
+        return Path(os.environ["TRIAGE_DATA_DIR"])
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()  # the TUI opens here once it exists
+        return 0
+    from .store import StoreError
+
+    try:
+        return run(args)
+    except TriageError as e:
+        print(f"triage: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except StoreError as e:
+        print(f"triage: {e}", file=sys.stderr)
+        return EXIT_STORE
+    except KeyboardInterrupt:
+        return 130
+    except Exception as e:
+        if os.environ.get("TRIAGE_DEBUG"):
+            raise
+        # The message could quote pupil data: name only the kind of failure.
+        print(f"triage: internal error ({type(e).__name__}); set TRIAGE_DEBUG=1 to see details",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_STORE
+
+
+def run(args: argparse.Namespace) -> int:
+    from .caseload import Caseload
+    from .store import Store
+
+    folder = data_dir(args)
+    if args.command == "backup":
+        store = Store(folder)
+        if args.list:
+            for backup in store.backups():
+                print(backup.name)
+        else:
+            print(f"backup made: {store.backup('manual')}")
+        return 0
+    if args.command == "restore":
+        restored, before = Store(folder).restore(args.backup)
+        print(f"restored {restored.name}; what was there before is kept in backup {before.name}")
+        return 0
+
+    caseload = Caseload.open(folder)
+    now = caseload.now()
+    at = parse_moment(args.at, now, caseload.calendar) if getattr(args, "at", None) else None
+    command = args.command
+    if command == "list":
+        return _list(caseload, args)
+    if command == "show":
+        request, entries = caseload.find(args.id)
+        return _print_request(caseload, request, entries, args.json, history=True)
+    if command in ("log", "start", "stop"):
+        return _time(caseload, args, at)
+
+    if command == "add":
+        request = caseload.add(args.pupil, " ".join(args.summary), source=args.source,
+                               urgency=args.urgency, at=at)  # fmt: skip
+    elif command == "urgency":
+        request = caseload.classify(args.id, args.urgency, why=args.why, at=at)
+    elif command == "postpone":
+        base = (at or now).date()
+        due = parse_date(args.when, base, caseload.calendar)
+        request = caseload.postpone(args.id, due, why=args.why, at=at)
+    elif command == "done":
+        request = caseload.close(args.id, args.outcome, at=at)
+    elif command == "reopen":
+        request = caseload.reopen(args.id, at=at)
+    elif command == "edit":
+        request = caseload.edit(args.id, pupil=args.pupil, source=args.source, summary=args.summary)
+    else:  # pragma: no cover - argparse refuses unknown commands
+        raise AssertionError(command)
+    return _print_request(caseload, request, None, args.json, history=False)
+
+
+def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
+    if args.command == "log":
+        entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at)
+        _print_json(entry.as_json()) if args.json else print(f"logged {_entry_line(entry)}")
+        return 0
+    if args.command == "start":
+        timer, stopped = caseload.start_timer(args.id, activity=args.activity, at=at)
+        if args.json:
+            _print_json({"timer": timer.to_doc(), "stopped": stopped.as_json() if stopped else None})
+            return 0
+        if stopped:
+            print(f"stopped the running timer and logged {_entry_line(stopped)}")
+        on = f" on #{timer.request_id}" if timer.request_id else ""
+        print(f"timer started{on} at {timer.start:%H:%M} ({timer.activity})")
+        return 0
+    entry = caseload.stop_timer(at=at)
+    _print_json(entry.as_json()) if args.json else print(f"timer stopped; logged {_entry_line(entry)}")
+    return 0
+
+
+def _list(caseload: Any, args: argparse.Namespace) -> int:
+    if args.all:
+        requests, entries = caseload.all_requests()
+    else:
+        requests, entries = caseload.open_requests(), caseload.recent_entries()
+    timer = caseload.timer
+    if args.json:
+        _print_json({
+            "requests": [caseload.describe(r, entries) for r in requests],
+            "timer": timer.to_doc() if timer else None,
+        })  # fmt: skip
+        return 0
+    today = caseload.now().date()
+    lanes: dict[str, list[Request]] = {"now": [], "tomorrow": [], "later": [], "closed": []}
+    for r in requests:
+        lanes[r.lane(today, caseload.calendar) if r.is_open else "closed"].append(r)
+    for lane, members in lanes.items():
+        if lane == "closed" and not args.all:
+            continue
+        print(f"{lane.upper()} ({len(members)})")
+        for r in members:
+            marks = [m for m, on in (("overdue", r.is_overdue(today)), ("downgraded", r.downgrades()),
+                                     ("postponed", r.postponements())) if on]  # fmt: skip
+            state = r.outcome if not r.is_open else r.urgency
+            print(f"  #{r.id:<5} {printable(r.pupil):<10} {r.source:<9} {state:<9} due {_day(r.due)}  "
+                  f"{printable(r.summary)}{'  [' + ', '.join(marks) + ']' if marks else ''}")  # fmt: skip
+        if not members:
+            print("  (none)")
+    if timer:
+        minutes = timer.minutes_at(caseload.now())
+        on = f" on #{timer.request_id}" if timer.request_id else ""
+        print(f"timer running{on}: {minutes} min ({timer.activity}) since {timer.start:%H:%M}")
+    return 0
+
+
+def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | None, as_json: bool,
+                   history: bool) -> int:  # fmt: skip
+    info = caseload.describe(request, entries)
+    if as_json:
+        _print_json(info)
+        return 0
+    status = info["outcome"] if info["status"] == "closed" else f"{info['lane']} lane"
+    print(f"#{request.id} {printable(request.pupil)} · {request.urgency} · due {_day(request.due)} · "
+          f"{status} · from {request.source}")  # fmt: skip
+    print(f"  {printable(request.summary)}")
+    if not history:
+        return 0
+    met = {True: "met", False: "missed", None: "pending"}[info["target_met"]]
+    contact = info["first_contact"] or "none yet"
+    print(f"target {info['target_due']} ({met}); first contact: {contact}; "
+          f"waited {info['waiting_school_days']} school days")  # fmt: skip
+    print("history:")
+    for event in request.events:
+        print(f"  {event.at:%Y-%m-%d %H:%M}  {_event_line(event)}")
+    if info["slips"]:
+        print(f"slipped: {', '.join(info['slips'])}")
+    print(f"time: {info['minutes']} min")
+    for t in info["time"]:
+        note = f" — {printable(t['note'])}" if t["note"] else ""
+        print(f"  {t['start'][:16].replace('T', ' ')}  {t['minutes']} min {t['activity']}{note}")
+    return 0
+
+
+def _event_line(e: Any) -> str:
+    why = f" — {printable(e.why)}" if e.why else ""
+    if e.type == "classified":
+        change = e.to if e.from_ is None else f"{e.from_} → {e.to}"
+        return f"classified {change}, due {_day(e.due)}{why}"
+    if e.type == "postponed":
+        return f"postponed {_day(e.from_due)} → {_day(e.to_due)}{why}"
+    if e.type == "closed":
+        return f"closed ({e.outcome})"
+    if e.type == "reopened":
+        return f"reopened, due {_day(e.due)}"
+    if e.type == "edited":
+        return "edited " + ", ".join(f"{k}: {printable(a)} → {printable(b)}" for k, (a, b) in e.changes.items())
+    return e.type
+
+
+def _entry_line(entry: TimeEntry) -> str:
+    on = f" on #{entry.request_id}" if entry.request_id else " (unlinked)"
+    return f"{entry.minutes} min {entry.activity}{on}, from {entry.start:%a %d.%m %H:%M}"
+
+
+def _day(d: date) -> str:
+    return f"{WEEKDAYS[d.weekday()]} {d:%d.%m.%Y}"
+
+
+def _print_json(obj: Any) -> None:
+    import orjson
+
+    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""The pure core: rules, calendar and parsing. Never imports textual or rich."""

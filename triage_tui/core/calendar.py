@@ -1,0 +1,89 @@
+"""The school calendar: Monday to Friday, minus Norwegian public holidays and breaks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import lru_cache
+
+from dateutil.easter import easter
+
+from .errors import TriageError
+
+# More than a school year of consecutive non-school days means the configured breaks are wrong.
+_MAX_GAP_DAYS = 400
+
+
+@lru_cache(maxsize=64)
+def public_holidays(year: int) -> frozenset[date]:
+    """Norwegian public holidays that can fall on a weekday."""
+    e = easter(year)
+    return frozenset(
+        {
+            date(year, 1, 1),
+            e - timedelta(days=3),  # Maundy Thursday
+            e - timedelta(days=2),  # Good Friday
+            e + timedelta(days=1),  # Easter Monday
+            date(year, 5, 1),
+            date(year, 5, 17),
+            e + timedelta(days=39),  # Ascension Day
+            e + timedelta(days=50),  # Whit Monday
+            date(year, 12, 25),
+            date(year, 12, 26),
+        }
+    )
+
+
+@dataclass(frozen=True)
+class Break:
+    """A holiday range the user configured (autumn, Christmas, winter, Easter, summer)."""
+
+    start: date
+    end: date
+    name: str = ""
+
+
+class SchoolCalendar:
+    def __init__(self, breaks: Iterable[Break] = ()) -> None:
+        self.breaks = tuple(breaks)
+
+    def is_school_day(self, d: date) -> bool:
+        if d.weekday() >= 5 or d in public_holidays(d.year):
+            return False
+        return not any(b.start <= d <= b.end for b in self.breaks)
+
+    def on_or_after(self, d: date) -> date:
+        """The first school day on or after `d`."""
+        for _ in range(_MAX_GAP_DAYS):
+            if self.is_school_day(d):
+                return d
+            d += timedelta(days=1)
+        raise TriageError("no school day found within a year: check the holiday ranges in the config")
+
+    def next_school_day(self, d: date) -> date:
+        """The first school day strictly after `d`."""
+        return self.on_or_after(d + timedelta(days=1))
+
+    def previous_school_day(self, d: date) -> date:
+        """The last school day strictly before `d`."""
+        for _ in range(_MAX_GAP_DAYS):
+            d -= timedelta(days=1)
+            if self.is_school_day(d):
+                return d
+        raise TriageError("no school day found within a year: check the holiday ranges in the config")
+
+    def add_school_days(self, d: date, n: int) -> date:
+        """The n-th school day after `d` (n > 0), or before it (n < 0); `d` itself for 0."""
+        step = self.next_school_day if n > 0 else self.previous_school_day
+        for _ in range(abs(n)):
+            d = step(d)
+        return d
+
+    def school_days_between(self, start: date, end: date) -> int:
+        """School days d with start < d <= end (0 when end <= start)."""
+        count, d = 0, start
+        while d < end:
+            d += timedelta(days=1)
+            count += self.is_school_day(d)
+        return count

@@ -1,0 +1,19 @@
+"""The user's settings, with the defaults DESIGN.md names. Reading the file lives in store/."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .calendar import Break, SchoolCalendar
+
+
+@dataclass(frozen=True)
+class Settings:
+    contract_hours: float = 37.5
+    later_days: int = 5  # the `later` horizon in school days
+    breaks: tuple[Break, ...] = ()
+    language: str | None = None  # "en" or "nb"; None means from $LANG
+    backups_kept: int = 30
+
+    def calendar(self) -> SchoolCalendar:
+        return SchoolCalendar(self.breaks)

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+
+class StoreError(Exception):
+    """The data could not be read or written. The message names the file and what to do."""
+
+
+class StoreBusy(StoreError):
+    def __init__(self, lock: Path, seconds: float) -> None:
+        super().__init__(
+            f"another triage process has held {lock} for over {seconds:g} s; "
+            "nothing was saved, try again in a moment"
+        )
+
+
+class DataFileError(StoreError):
+    """A data file that cannot be used as it is. It is never overwritten."""
+
+    def __init__(self, path: Path, problem: str, backup: Path | None) -> None:
+        hint = (
+            f"the newest good backup is {backup} (bring it back with: triage restore {backup.name})"
+            if backup is not None
+            else "no good backup of it was found"
+        )
+        super().__init__(f"{path} {problem}; it has been left untouched, and {hint}")
+        self.path = path
+        self.backup = backup
