@@ -103,6 +103,8 @@ def postpone(
     if not request.is_open:
         raise TriageError(f"request {request.id} is closed; reopen it first")
     due = calendar.on_or_after(due)
+    if due < at.date():
+        raise TriageError(f"{due.isoformat()} has passed already; postpone to a later school day")
     if due <= request.due:
         raise TriageError(
             f"{due.isoformat()} is not later than the current due date {request.due.isoformat()}; "

@@ -2,21 +2,25 @@
 
 Layout of the data folder:
 
-    triage.json              open requests, recently closed ones, recent time, the timer
+    triage.json              checkpoint of the hot data: open requests, recently closed
+                             ones, recent time, the timer, id counters
+    triage.journal           the changes since that checkpoint, one line an action
     archive-2025-26.json     requests created in that school year and closed before the
-                             previous ISO week, their time entries, and old unlinked time
+                             previous ISO week, with their time, and old unlinked time
     triage.lock              the sidecar lock: one writer at a time, across processes
-    backups/<stamp>-<why>/   copies of the data files (one a day, one before migrations)
+    config.toml              optional settings
+    backups/<stamp>-<why>/   copies of the files above (one a day, one before migrations
+                             and restores, and any made by hand)
 
-Every file is a TinyDB document store ({table: {doc_id: doc}}) with a `meta` table.
-Each write is a read-modify-write under the lock, made durable before it returns. Writes
-touch the archives only once a week, when old closed requests move there, so the cost of
-an action does not grow with the years of history.
+Every data file is a TinyDB document store ({table: {doc_id: doc}}) with a `meta` table.
+Each write is a read-modify-write under the lock, durable before it returns. An action
+appends one journal line, so its cost does not grow with the hot file or the years of
+history; the archives are written once a week, when old closed requests move there.
 
-Crash safety of moving between files: a request (or time entry) present in both the hot
-file and an archive is read from the hot file. Archival writes the archive first and the
-hot file second; bringing a request back (reopen, new time) writes only the hot file and
-leaves the archive's stale copy, which the next archival overwrites.
+Moving between files is crash-safe because a request (or time entry) present in both the
+hot data and an archive is read from the hot data. Archival writes the archive first and
+the hot checkpoint second; bringing a request back (reopen, new time) writes only the hot
+data and leaves the archive's stale copy, which the next archival overwrites.
 """
 
 from __future__ import annotations
@@ -25,32 +29,35 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import orjson
-from tinydb import TinyDB
-from tinydb.storages import Storage
-from tinydb.table import Document
-
 from ..core.model import Request, TimeEntry, Timer
+from .datafile import (
+    SCHEMA_VERSION,
+    DataFile,
+    HotFile,
+    Tables,
+    apply_change,
+    new_tables,
+    read_tables,
+    schema_of,
+)
 from .errors import DataFileError, StoreError
 from .files import FILE_MODE, FileLock, atomic_write, private_dir, stale_temps
 
-SCHEMA_VERSION = 1
-# Migrations from version n to n + 1, each changing one file's data in place.
-MIGRATIONS: dict[int, Callable[[dict[str, Any]], None]] = {}
+# Migrations from schema n to n + 1, each changing one file's tables in place.
+MIGRATIONS: dict[int, Any] = {}
 
 HOT_NAME = "triage.json"
+JOURNAL_NAME = "triage.journal"
 LOCK_NAME = "triage.lock"
 BACKUPS_NAME = "backups"
-_ARCHIVE_NAME = re.compile(r"archive-\d{4}-\d{2}\.json")
-_KEPT_FILES = re.compile(r"(triage\.json|archive-\d{4}-\d{2}\.json|config\.toml)")
-
-Tables = dict[str, dict[str, dict[str, Any]]]
+_ARCHIVE_NAME = re.compile(r"archive-(\d{4}-\d{2})\.json")
+_KEPT_FILES = re.compile(r"triage\.json|triage\.journal|archive-\d{4}-\d{2}\.json|config\.toml")
 
 
 def school_year(d: date) -> str:
@@ -59,138 +66,40 @@ def school_year(d: date) -> str:
     return f"{first}-{(first + 1) % 100:02d}"
 
 
-def archive_name(year: str) -> str:
-    return f"archive-{year}.json"
-
-
 def archive_cutoff(today: date) -> date:
     """Requests closed before the Monday of last ISO week move to the archives."""
     return today - timedelta(days=today.weekday() + 7)
 
 
-def _new_tables(kind: str) -> Tables:
-    meta: dict[str, Any] = {"schema": SCHEMA_VERSION, "kind": kind}
-    if kind == "hot":
-        meta |= {"next_request": 1, "next_time": 1}
-    return {"meta": {"1": meta}, "requests": {}, "time": {}}
-
-
-class _Staged(Storage):
-    """TinyDB storage over tables in memory; the transaction writes them out once, at the end."""
-
-    def __init__(self, tables: Tables) -> None:
-        self.tables = tables
-        self.dirty = False
-
-    def read(self) -> Tables:
-        return self.tables
-
-    def write(self, data: Tables) -> None:
-        self.tables = data
-        self.dirty = True
-
-
-def _tinydb(staged: _Staged) -> TinyDB:
-    return TinyDB(storage=lambda: staged)
-
-
-class DataFile:
-    """One JSON data file, cached in memory until another process replaces it."""
-
-    def __init__(self, path: Path, kind: str) -> None:
-        self.path = path
-        self.kind = kind
-        self._signature: tuple[int, int, int] | None = None
-        self._tables: Tables | None = None
-        self._parsed: Any = None
-
-    def signature(self) -> tuple[int, int, int] | None:
-        try:
-            st = os.stat(self.path)
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
-
-    def exists(self) -> bool:
-        return self.signature() is not None
-
-    def load(self, problem: Callable[[Path, str], StoreError], *, migrate: bool = False) -> Tables | None:
-        """The file's tables (None if it does not exist), re-read only when it changed.
-        An older schema is refused unless `migrate`."""
-        signature = self.signature()
-        if signature is None:
-            self.forget()
-            return None
-        if signature != self._signature:
-            self._tables = read_tables(self.path, problem, migrate=migrate)
-            self._signature, self._parsed = signature, None
-        return self._tables
-
-    def parsed(self, problem: Callable[[Path, str], StoreError], parse: Callable[[Tables], Any]) -> Any:
-        """`parse(tables)`, cached as long as the file is unchanged."""
-        tables = self.load(problem)
-        if tables is None:
-            return parse(_new_tables(self.kind))
-        if self._parsed is None:
-            self._parsed = parse(tables)
-        return self._parsed
-
-    def save(self, tables: Tables) -> None:
-        atomic_write(self.path, orjson.dumps(tables))
-        self._tables, self._signature, self._parsed = tables, self.signature(), None
-
-    def forget(self) -> None:
-        self._tables, self._signature, self._parsed = None, None, None
-
-
-def read_tables(path: Path, problem: Callable[[Path, str], StoreError], *, migrate: bool = False) -> Tables:
-    """Read and check one data file; older schemas are refused unless `migrate`."""
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        raise problem(path, f"cannot be read ({e.strerror})") from None
-    if not raw.strip():
-        raise problem(path, "is empty")
-    try:
-        tables = orjson.loads(raw)
-    except orjson.JSONDecodeError:
-        raise problem(path, "is not readable JSON (damaged?)") from None
-    schema = _schema(tables)
-    if schema is None:
-        raise problem(path, "is not a triage-tui data file")
-    if schema > SCHEMA_VERSION:
-        raise problem(
-            path, f"was written by a newer triage-tui (schema {schema}, this one knows {SCHEMA_VERSION})"
-        )
-    if schema < SCHEMA_VERSION and not migrate:
-        raise problem(path, f"has the old schema {schema} and needs migrating")
-    return tables
-
-
-def _schema(tables: Any) -> int | None:
-    try:
-        schema = tables["meta"]["1"]["schema"]
-    except (KeyError, TypeError):
-        return None
-    return schema if isinstance(schema, int) and not isinstance(schema, bool) else None
-
-
 class Transaction:
-    """What one action may read and change. Built by `Store.transaction`."""
+    """What one action may read and change. Built by `Store.transaction`.
+
+    Documents change in place, one at a time (TinyDB's table API would rebuild a whole
+    table for each change); the keys touched become the action's journal line.
+    """
 
     def __init__(self, store: Store, hot: Tables) -> None:
         self._store = store
-        self._hot = _Staged(hot)
-        self._db = _tinydb(self._hot)
-        self._archives: dict[str, _Staged] = {}
+        self.tables = hot
+        self._touched: set[tuple[str, str]] = set()
+        self._archives: dict[str, Tables] = {}
+        self.checkpoint = False  # write the whole hot file instead of a journal line
 
-    # -- the hot file ------------------------------------------------------------------
+    def _set(self, table: str, key: int, doc: dict[str, Any]) -> None:
+        self.tables.setdefault(table, {})[str(key)] = doc
+        self._touched.add((table, str(key)))
+
+    def _delete(self, table: str, key: int | str) -> None:
+        self.tables.get(table, {}).pop(str(key), None)
+        self._touched.add((table, str(key)))
+
+    # -- the hot data ------------------------------------------------------------------
     @property
     def meta(self) -> dict[str, Any]:
-        return dict(self._db.table("meta").get(doc_id=1) or {})
+        return self.tables["meta"]["1"]
 
     def set_meta(self, **fields: Any) -> None:
-        self._db.table("meta").update(fields, doc_ids=[1])
+        self._set("meta", 1, self.meta | fields)
 
     def next_id(self, kind: str) -> int:
         """A new id for `request` or `time`, never used before."""
@@ -200,54 +109,43 @@ class Transaction:
         return value
 
     def request(self, request_id: int) -> Request | None:
-        """The request, brought back from its archive into the hot file if it was there."""
-        doc = self._db.table("requests").get(doc_id=request_id)
-        if doc is None:
-            doc = self._unarchive(request_id)
+        """The request, brought back from its archive into the hot data if it was there."""
+        doc = self.tables["requests"].get(str(request_id)) or self._unarchive(request_id)
         return None if doc is None else Request.from_doc(request_id, doc)
 
     def put_request(self, request: Request) -> None:
-        self._db.table("requests").upsert(Document(request.to_doc(), doc_id=request.id))
+        self._set("requests", request.id, request.to_doc())
 
     def put_time(self, entry: TimeEntry) -> None:
-        self._db.table("time").upsert(Document(entry.to_doc(), doc_id=entry.id))
-
-    def time_entries(self, request_id: int) -> list[TimeEntry]:
-        """The request's time entries. The hot file holds all of them for its requests."""
-        docs = self._hot.tables.get("time", {})
-        return [
-            TimeEntry.from_doc(int(k), doc) for k, doc in docs.items() if doc.get("request") == request_id
-        ]
+        self._set("time", entry.id, entry.to_doc())
 
     @property
     def timer(self) -> Timer | None:
-        doc = self._db.table("timer").get(doc_id=1)
+        doc = self.tables.get("timer", {}).get("1")
         return None if doc is None else Timer.from_doc(doc)
 
     def set_timer(self, timer: Timer | None) -> None:
-        table = self._db.table("timer")
         if timer is None:
-            table.truncate()
+            self._delete("timer", 1)
         else:
-            table.upsert(Document(timer.to_doc(), doc_id=1))
+            self._set("timer", 1, timer.to_doc())
 
     # -- the archives ------------------------------------------------------------------
-    def _archive(self, name: str) -> _Staged:
-        if name not in self._archives:
-            tables = self._store.archive_file(name).load(self._store.problem)
-            self._archives[name] = _Staged(tables if tables is not None else _new_tables("archive"))
-        return self._archives[name]
+    def _archive(self, year: str) -> Tables:
+        if year not in self._archives:
+            self._archives[year] = self._store.archive_file(year).load() or new_tables("archive")
+        return self._archives[year]
 
     def _unarchive(self, request_id: int) -> dict[str, Any] | None:
         key = str(request_id)
-        for name in self._store.archive_names():
-            tables = self._archive(name).tables
+        for year in self._store.archive_years():
+            tables = self._store.archive_file(year).load() or new_tables("archive")
             doc = tables["requests"].get(key)
             if doc is not None:
-                self._db.table("requests").upsert(Document(doc, doc_id=request_id))
+                self._set("requests", request_id, doc)
                 for entry_id, entry in tables["time"].items():
                     if entry.get("request") == request_id:
-                        self._db.table("time").upsert(Document(entry, doc_id=int(entry_id)))
+                        self._set("time", int(entry_id), entry)
                 return doc
         return None
 
@@ -255,52 +153,54 @@ class Transaction:
         """Move what closed before the cutoff to the archives. Returns how many requests moved."""
         cutoff = archive_cutoff(today)
         timer = self.timer
-        keep_open = {timer.request_id} if timer else set()
-        hot = self._hot.tables
-        moving, entries_moving = partition(hot["requests"], hot["time"], cutoff, keep_open)
+        keep = {timer.request_id} if timer and timer.request_id else set()
+        moving = partition(self.tables["requests"], self.tables["time"], cutoff, keep)
         for year, (requests, entries) in moving.items():
-            archive = _tinydb(self._archive(year))
-            for key, doc in requests.items():
-                archive.table("requests").upsert(Document(doc, doc_id=int(key)))
-            for key, doc in entries.items():
-                archive.table("time").upsert(Document(doc, doc_id=int(key)))
-        moved = sum(len(r) for r, _ in moving.values())
-        if moved:
-            self._db.table("requests").remove(doc_ids=[int(k) for r, _ in moving.values() for k in r])
-        if entries_moving:
-            self._db.table("time").remove(doc_ids=[int(k) for k in entries_moving])
+            archive = self._archive(year)
+            archive["requests"].update(requests)
+            archive["time"].update(entries)
+            for key in requests:
+                self.tables["requests"].pop(key)
+            for key in entries:
+                self.tables["time"].pop(key)
         self.set_meta(archived_before=cutoff.isoformat())
-        return moved
+        self.checkpoint = True
+        return sum(len(r) for r, _ in moving.values())
 
     def commit(self) -> None:
-        # Archives first, then the hot file: see the module docstring.
-        for year, staged in self._archives.items():
-            if staged.dirty:
-                self._store.archive_file(year).save(staged.tables)
-        if self._hot.dirty:
-            self._store.hot.save(self._hot.tables)
+        # Archives first, then the hot data: see the module docstring.
+        for year, tables in self._archives.items():
+            self._store.archive_file(year).save(tables)
+        hot = self._store.hot
+        if self.checkpoint or not hot.exists():
+            hot.save(self.tables)
+        elif self._touched:
+            seq = self.meta.get("journal_seq", 0) + 1
+            change: dict[str, Any] = {"seq": seq, "set": {}, "delete": {}}
+            for table, key in sorted(self._touched):
+                doc = self.tables.get(table, {}).get(key)
+                if doc is None:
+                    change["delete"].setdefault(table, []).append(key)
+                else:
+                    change["set"].setdefault(table, {})[key] = doc
+            apply_change(self.tables, change)
+            hot.append(self.tables, change)
 
 
 def partition(
     requests: dict[str, dict[str, Any]],
     entries: dict[str, dict[str, Any]],
     cutoff: date,
-    keep: set[int | None] = frozenset(),  # type: ignore[assignment]
-) -> tuple[dict[str, tuple[dict[str, Any], dict[str, Any]]], set[str]]:
+    keep: set[int] | frozenset[int] = frozenset(),
+) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
     """What moves to which archive: requests closed before `cutoff` whose time all started
-    before it (with that time, by the school year the request was created in), and unlinked
-    time that started before it (by its own school year). Returns ({year: (requests,
-    entries)}, the ids of all entries that move)."""
+    before it (with that time, to the school year the request was created in), and
+    unlinked time that started before it (to its own school year)."""
     cutoff_text = cutoff.isoformat()
-    by_request: dict[int, list[str]] = {}
+    by_request: dict[int | None, list[str]] = {}
     for key, entry in entries.items():
-        by_request.setdefault(entry.get("request"), []).append(key)  # type: ignore[arg-type]
+        by_request.setdefault(entry.get("request"), []).append(key)
     moving: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
-    moved_entries: set[str] = set()
-
-    def bucket(year: str) -> tuple[dict[str, Any], dict[str, Any]]:
-        return moving.setdefault(year, ({}, {}))
-
     for key, doc in requests.items():
         last = doc["events"][-1]
         if last["type"] != "closed" or last["at"] >= cutoff_text or int(key) in keep:
@@ -308,17 +208,14 @@ def partition(
         linked = by_request.get(int(key), [])
         if any(entries[e]["start"] >= cutoff_text for e in linked):
             continue
-        reqs, times = bucket(school_year(date.fromisoformat(doc["events"][0]["at"][:10])))
+        reqs, times = moving.setdefault(school_year(date.fromisoformat(doc["events"][0]["at"][:10])), ({}, {}))
         reqs[key] = doc
-        for e in linked:
-            times[e] = entries[e]
-        moved_entries.update(linked)
-    for key in by_request.get(None, []):  # type: ignore[call-overload]
+        times.update((e, entries[e]) for e in linked)
+    for key in by_request.get(None, []):
         start = entries[key]["start"]
         if start < cutoff_text:
-            bucket(school_year(date.fromisoformat(start[:10])))[1][key] = entries[key]
-            moved_entries.add(key)
-    return moving, moved_entries
+            moving.setdefault(school_year(date.fromisoformat(start[:10])), ({}, {}))[1][key] = entries[key]
+    return moving
 
 
 class Store:
@@ -326,58 +223,58 @@ class Store:
 
     def __init__(self, data_dir: Path, *, lock_timeout: float = 10.0, backups_kept: int = 30) -> None:
         self.dir = private_dir(Path(data_dir))
-        self.hot = DataFile(self.dir / HOT_NAME, "hot")
+        self.hot = HotFile(self.dir / HOT_NAME, self.dir / JOURNAL_NAME, self.problem)
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
         self._archives: dict[str, DataFile] = {}
         self._mutex = threading.RLock()
         self._startup()
 
-    # -- errors and files --------------------------------------------------------------
+    # -- files -------------------------------------------------------------------------
     def problem(self, path: Path, what: str) -> DataFileError:
-        return DataFileError(path, what, self.newest_good_backup(path.name))
+        name = HOT_NAME if path.name == JOURNAL_NAME else path.name
+        return DataFileError(path, what, self.newest_good_backup(name))
 
-    def archive_names(self) -> list[str]:
+    def archive_years(self) -> list[str]:
         with os.scandir(self.dir) as entries:
-            names = sorted(e.name for e in entries if _ARCHIVE_NAME.fullmatch(e.name))
-        return [name[len("archive-") : -len(".json")] for name in names]
+            return sorted(m[1] for e in entries if (m := _ARCHIVE_NAME.fullmatch(e.name)))
 
     def archive_file(self, year: str) -> DataFile:
         if year not in self._archives:
-            self._archives[year] = DataFile(self.dir / archive_name(year), "archive")
+            self._archives[year] = DataFile(self.dir / f"archive-{year}.json", "archive", self.problem)
         return self._archives[year]
 
     def data_files(self) -> list[DataFile]:
-        return [self.hot, *(self.archive_file(y) for y in self.archive_names())]
+        """The archives, oldest first, then the hot file."""
+        return [*(self.archive_file(y) for y in self.archive_years()), self.hot]
+
+    def _forget_all(self) -> None:
+        for f in [self.hot, *self._archives.values()]:
+            f.forget()
 
     def _lock(self) -> FileLock:
         return FileLock(self.dir / LOCK_NAME, self.lock_timeout)
 
     def _startup(self) -> None:
         """Clean temp files a killed writer left, migrate old schemas, check the hot file."""
-        needs_migration = self._needs_migration()
+        if not self.hot.exists() and (self.archive_years() or self.backups()):
+            raise self.problem(self.hot.path, "is missing although archives or backups exist")
+        needs_migration = (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION
         if stale_temps(self.dir) or needs_migration:
             with self._mutex, self._lock():
                 for tmp in stale_temps(self.dir):
                     tmp.unlink(missing_ok=True)
-                if self._needs_migration():
+                self._forget_all()
+                if (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION:
                     self._migrate()
-        if not self.hot.exists() and (self.archive_names() or self.backups()):
-            raise self.problem(self.hot.path, "is missing although archives or backups exist")
-        self.hot.load(self.problem)
-
-    def _needs_migration(self) -> bool:
-        # All files migrate together and the hot file last, so its schema speaks for all.
-        tables = self.hot.load(self.problem, migrate=True)
-        return tables is not None and (_schema(tables) or 0) < SCHEMA_VERSION
 
     def _migrate(self) -> None:
+        """Bring every file to the current schema, the hot file last: its schema speaks for all."""
         self.backup("pre-migration")
-        for f in [*self.data_files()[1:], self.hot]:
-            tables = read_tables(f.path, self.problem, migrate=True)
-            version = _schema(tables) or 0
-            if version == SCHEMA_VERSION:
-                continue  # migrated already, before an interruption
+        for f in self.data_files():
+            tables = f.load(migrate=True)
+            assert tables is not None
+            version = schema_of(tables) or 0
             while version < SCHEMA_VERSION:
                 MIGRATIONS[version](tables)
                 version += 1
@@ -385,30 +282,36 @@ class Store:
             f.save(tables)
 
     # -- reading -----------------------------------------------------------------------
-    def hot_tables(self) -> Tables:
-        return self.hot.load(self.problem) or _new_tables("hot")
-
     def snapshot(self) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
-        """What the hot file holds: open and recent requests, recent time, the timer."""
-        return self.hot.parsed(self.problem, _parse_hot)
+        """What the hot data holds: open and recent requests, recent time, the timer."""
+        with self._mutex:
+            return self.hot.parsed(_parse)
 
     def everything(self) -> tuple[dict[int, Request], dict[int, TimeEntry]]:
-        """All requests and time entries, from the archives and the hot file (which wins)."""
+        """All requests and time entries, from the archives and the hot data (which wins)."""
         requests: dict[int, Request] = {}
         entries: dict[int, TimeEntry] = {}
-        for f in self.data_files():
-            file_requests, file_entries, _ = f.parsed(self.problem, _parse_hot)
-            requests |= file_requests
-            entries |= file_entries
+        with self._mutex:
+            for f in self.data_files():
+                file_requests, file_entries, _ = f.parsed(_parse)
+                requests |= file_requests
+                entries |= file_entries
         return requests, entries
 
     def find(self, request_id: int) -> tuple[Request, list[TimeEntry]] | None:
-        """One request and its time, from the hot file or else the archive that holds it."""
-        for f in self.data_files():
-            requests, entries, _ = f.parsed(self.problem, _parse_hot)
-            if request_id in requests:
-                return requests[request_id], [t for t in entries.values() if t.request_id == request_id]
+        """One request and its time, from the hot data or else the archive that holds it."""
+        with self._mutex:
+            for f in reversed(self.data_files()):
+                requests, entries, _ = f.parsed(_parse)
+                if request_id in requests:
+                    mine = [t for t in entries.values() if t.request_id == request_id]
+                    return requests[request_id], mine
         return None
+
+    def changed(self) -> bool:
+        """Whether another process changed the hot data since it was last read here."""
+        with self._mutex:
+            return self.hot.is_stale()
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager
@@ -420,40 +323,35 @@ class Store:
         """
         with self._mutex, self._lock():
             try:
-                fresh = not self.hot.exists()
-                tx = Transaction(self, self.hot_tables())
-                meta = tx.meta
-                if not fresh and meta.get("last_backup") != today.isoformat():
-                    self.backup("daily")
-                if fresh or meta.get("last_backup") != today.isoformat():
+                existed = self.hot.exists()
+                tx = Transaction(self, self.hot.load() or new_tables("hot"))
+                if tx.meta.get("last_backup") != today.isoformat():
+                    if existed:
+                        self.backup("daily")
                     tx.set_meta(last_backup=today.isoformat())
-                if meta.get("archived_before", "") < archive_cutoff(today).isoformat():
+                if tx.meta.get("archived_before", "") < archive_cutoff(today).isoformat():
                     tx.archive_old(today)
                 yield tx
                 tx.commit()
             except BaseException:
-                # The body may have changed cached tables in place: read them anew next time.
-                for f in self.data_files():
-                    f.forget()
+                self._forget_all()  # the body changed cached tables in place
                 raise
 
-    def load_all(self, requests: Iterable[Request], entries: Iterable[TimeEntry], timer: Timer | None,
-                 today: date) -> None:
+    def load_all(self, requests: Iterable[Request], entries: Iterable[TimeEntry], today: date) -> None:
         """Fill an empty store in one go (demo and benchmark data), archived as it would be."""
         with self._mutex, self._lock():
-            if self.data_files()[1:] or self.hot.exists():
-                raise StoreError(f"{self.dir} already holds data; load_all needs an empty folder")
-            hot = _new_tables("hot")
-            hot["requests"] = {str(r.id): r.to_doc() for r in requests}
-            hot["time"] = {str(t.id): t.to_doc() for t in entries}
-            meta = hot["meta"]["1"]
-            meta["next_request"] = max(map(int, hot["requests"]), default=0) + 1
-            meta["next_time"] = max(map(int, hot["time"]), default=0) + 1
-            meta["last_backup"] = today.isoformat()
-            tx = Transaction(self, hot)
-            tx.set_timer(timer)
+            if self.hot.exists() or self.archive_years():
+                raise StoreError(f"{self.dir} holds data already; load_all needs an empty folder")
+            tables = new_tables("hot")
+            tables["requests"] = {str(r.id): r.to_doc() for r in requests}
+            tables["time"] = {str(t.id): t.to_doc() for t in entries}
+            tables["meta"]["1"] |= {
+                "next_request": max(map(int, tables["requests"]), default=0) + 1,
+                "next_time": max(map(int, tables["time"]), default=0) + 1,
+                "last_backup": today.isoformat(),
+            }
+            tx = Transaction(self, tables)
             tx.archive_old(today)
-            tx._hot.dirty = True
             tx.commit()
 
     # -- backups -----------------------------------------------------------------------
@@ -477,8 +375,8 @@ class Store:
 
     def backup(self, reason: str = "manual") -> Path:
         """Copy the data files into a new backup folder and drop the oldest beyond the number
-        kept. A file unchanged since the previous backup is hard-linked to that backup's copy,
-        so five years of archives are not copied every day."""
+        kept. A file unchanged since the previous backup is hard-linked to that backup's
+        copy, so years of archives are not copied again every day."""
         with self._mutex:
             root = private_dir(self.dir / BACKUPS_NAME)
             previous = self.backups()[-1:]
@@ -502,11 +400,10 @@ class Store:
             return sorted(Path(e.path) for e in entries if _KEPT_FILES.fullmatch(e.name))
 
     def resolve_backup(self, name: str) -> Path:
-        candidate = Path(name)
-        if not candidate.is_dir():
-            candidate = self.dir / BACKUPS_NAME / name
-        if not candidate.is_dir() or candidate.parent != self.dir / BACKUPS_NAME:
-            raise StoreError(f"no backup named '{name}'; `triage backup --list` shows them")
+        root = self.dir / BACKUPS_NAME
+        candidate = Path(name) if Path(name).is_absolute() else root / name
+        if not candidate.is_dir() or candidate.parent != root:
+            raise StoreError(f"there is no backup named '{name}'; `triage backup --list` shows them")
         return candidate
 
     def restore(self, name: str) -> tuple[Path, Path]:
@@ -514,19 +411,20 @@ class Store:
         Returns (the backup restored, the backup of what was replaced)."""
         source = self.resolve_backup(name)
         files = sorted(p for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name))
+        if not any(f.name == HOT_NAME for f in files):
+            raise StoreError(f"backup {source.name} has no {HOT_NAME}; nothing was restored")
         for f in files:
-            if f.suffix == ".json":
+            if f.name.endswith(".json"):
                 read_tables(f, lambda p, w: StoreError(f"backup file {p} {w}; nothing was restored"))
         with self._mutex, self._lock():
             before = self.backup("pre-restore")
-            names = {f.name for f in files}
             for f in files:
                 atomic_write(self.dir / f.name, f.read_bytes())
+            names = {f.name for f in files}
             for current in self._files_to_keep():
                 if current.name not in names:
                     current.unlink()
-            for f in [self.hot, *self._archives.values()]:
-                f.forget()
+            self._forget_all()
         return source, before
 
 
@@ -546,7 +444,7 @@ def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
     os.chmod(target, FILE_MODE)
 
 
-def _parse_hot(tables: Tables) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
+def _parse(tables: Tables) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
     requests = {int(k): Request.from_doc(int(k), doc) for k, doc in tables.get("requests", {}).items()}
     entries = {int(k): TimeEntry.from_doc(int(k), doc) for k, doc in tables.get("time", {}).items()}
     timer_doc = tables.get("timer", {}).get("1")
