@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, NoReturn
@@ -133,7 +134,7 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime.now) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     from .store import StoreError
 
     try:
-        return run(args)
+        return run(args, clock)
     except TriageError as e:
         print(f"triage: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -163,7 +164,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_STORE
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     from .caseload import Caseload
     from .store import Store
 
@@ -181,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"restored {restored.name}; what was there before is kept in backup {before.name}")
         return 0
 
-    caseload = Caseload.open(folder)
+    caseload = Caseload.open(folder, clock)
     now = caseload.now()
     at = parse_moment(args.at, now, caseload.calendar) if getattr(args, "at", None) else None
     command = args.command

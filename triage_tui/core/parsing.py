@@ -18,7 +18,7 @@ WHEN_FORMS = (
     "2026-11-16, 2026-11-16T09:00, today, tomorrow, yesterday, a weekday (fri, fredag), "
     "+N school days, dd.mm, dd.mm.yyyy (Norwegian: i dag, i morgen, i går, mandag … søndag)"
 )
-DURATION_FORMS = "45, 45m, 1h, 1h30, 1.5h, 1:30"
+DURATION_FORMS = "45, 45m, 1h, 1h30, 1.5h, 1,5t, 1:30"
 MAX_MINUTES = 24 * 60
 
 _WEEKDAYS = {
@@ -36,7 +36,8 @@ _RELATIVE = {
     "tomorrow": 1, "i morgen": 1, "imorgen": 1,
     "yesterday": -1, "i går": -1, "igår": -1, "i gar": -1,
 }  # fmt: skip
-_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})\.?(?:(\d{4}))?")
+_DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\.?")
+_ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[t ](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 _SCHOOL_DAYS = re.compile(r"([+-])(\d{1,3})")
 
@@ -60,30 +61,24 @@ def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool =
         return calendar.add_school_days(today, n)
     if m := _DAY_MONTH.fullmatch(word):
         day, month = int(m[1]), int(m[2])
-        try:
-            if m[3]:
-                return date(int(m[3]), month, day)
-            found = date(today.year, month, day)
-        except ValueError:
-            raise _bad_when(text) from None
-        if not past and found < today:
-            return _same_day(found, today.year + 1, text)
-        if past and found > today:
-            return _same_day(found, today.year - 1, text)
-        return found
+        if m[3]:
+            years = [int(m[3])]
+        else:  # the next such day, or the last one; 29.02 may be up to four years away
+            years = [today.year - n if past else today.year + n for n in range(5)]
+        for year in years:
+            try:
+                found = date(year, month, day)
+            except ValueError:
+                continue
+            if m[3] or (found <= today if past else found >= today):
+                return found
+        raise _bad_when(text)
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         try:
             return date.fromisoformat(word)
         except ValueError:
             raise _bad_when(text) from None
     raise _bad_when(text)
-
-
-def _same_day(found: date, year: int, text: str) -> date:
-    try:
-        return found.replace(year=year)
-    except ValueError:  # 29.02 in a year without one
-        raise _bad_when(text) from None
 
 
 def parse_moment(text: str, now: datetime, calendar: SchoolCalendar) -> datetime:
@@ -94,9 +89,10 @@ def parse_moment(text: str, now: datetime, calendar: SchoolCalendar) -> datetime
     """
     word = " ".join(text.strip().lower().split())
     moment: datetime | None = None
-    if re.fullmatch(r"\d{4}-\d{2}-\d{2}[t ]\d{1,2}:\d{2}(:\d{2})?", word):
+    if m := _ISO_MOMENT.fullmatch(word):
         try:
-            moment = datetime.fromisoformat(word.replace(" ", "T").upper())
+            day = date.fromisoformat(m[1])
+            moment = datetime.combine(day, time(int(m[2]), int(m[3]), int(m[4] or 0)))
         except ValueError:
             raise _bad_when(text) from None
     else:
