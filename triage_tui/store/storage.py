@@ -380,7 +380,7 @@ class Store:
         with self._mutex:
             root = private_dir(self.dir / BACKUPS_NAME)
             previous = self.backups()[-1:]
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S")
+            stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")  # sortable, and unique in practice
             target, n = root / f"{stamp}-{reason}", 1
             while target.exists():
                 n += 1

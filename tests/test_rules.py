@@ -1,0 +1,274 @@
+"""The rules of DESIGN.md on single requests, at fixed moments, with values worked out by hand.
+
+Calendar used: Thursday 26.11.2026; Fri 27.11; weekend 28–29.11; Mon 30.11; Tue 01.12;
+Wed 02.12; Thu 03.12; Fri 04.12; Mon 07.12. `later` is 5 school days.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from triage_tui.core import operations as ops
+from triage_tui.core.calendar import Break, SchoolCalendar
+from triage_tui.core.errors import TriageError
+from triage_tui.core.model import Request, TimeEntry
+
+CAL = SchoolCalendar()
+LATER = 5
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def d(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def new(urgency: str, when: str, calendar: SchoolCalendar = CAL) -> Request:
+    return ops.new_request(1, "7B-ER", "Conflict in the break", "teacher", urgency, at(when), calendar, LATER)
+
+
+def entry(start: str, request_id: int | None = 1, minutes: int = 30) -> TimeEntry:
+    return TimeEntry(1, at(start), minutes, "conversation", request_id)
+
+
+# -- due dates of classifications --------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("urgency", "when", "due"),
+    [
+        ("now", "2026-11-26T10:00", "2026-11-26"),
+        ("tomorrow", "2026-11-26T10:00", "2026-11-27"),
+        ("later", "2026-11-26T10:00", "2026-12-03"),
+        ("now", "2026-11-28T10:00", "2026-11-30"),  # Saturday: the next school day
+        ("tomorrow", "2026-11-27T15:00", "2026-11-30"),  # Friday: over the weekend
+        ("later", "2026-11-23T08:00", "2026-11-30"),
+        ("tomorrow", "2026-04-01T12:00", "2026-04-07"),  # Wed before Easter: Thu–Mon are holidays
+        ("now", "2026-04-02T12:00", "2026-04-07"),  # Maundy Thursday is no school day
+        ("later", "2026-05-12T09:00", "2026-05-20"),  # over Ascension Day, Thu 14.05
+    ],
+)
+def test_a_new_request_is_due_by_its_class(urgency: str, when: str, due: str) -> None:
+    request = new(urgency, when)
+    assert request.urgency == urgency
+    assert request.due == d(due)
+    assert request.target_due == d(due)
+    assert [e.type for e in request.events] == ["created", "classified"]
+
+
+def test_a_configured_break_is_skipped() -> None:
+    autumn = SchoolCalendar([Break(d("2026-09-28"), d("2026-10-02"), "autumn")])
+    # Thu 24.09: Fri 25.09 is one, then the break week, then Mon 05.10 … Thu 08.10.
+    assert new("later", "2026-09-24T09:00", autumn).due == d("2026-10-08")
+    assert new("tomorrow", "2026-09-25T09:00", autumn).due == d("2026-10-05")
+
+
+def test_each_classification_sets_the_due_date_anew_from_its_own_moment() -> None:
+    request = new("later", "2026-11-23T09:00")  # due Mon 30.11
+    request = ops.classify(request, "now", at("2026-11-25T13:00"), CAL, LATER)
+    assert (request.urgency, request.due) == ("now", d("2026-11-25"))
+    request = ops.classify(request, "tomorrow", at("2026-11-26T08:00"), CAL, LATER, why="sick today")
+    assert (request.urgency, request.due) == ("tomorrow", d("2026-11-27"))
+    assert request.target_due == d("2026-11-30")  # the first classification's, for good
+    assert [(e.from_, e.to) for e in request.downgrades()] == [("now", "tomorrow")]
+    assert request.downgrades()[0].why == "sick today"
+
+
+def test_an_upgrade_is_not_a_downgrade() -> None:
+    request = ops.classify(new("later", "2026-11-26T09:00"), "now", at("2026-11-26T09:30"), CAL, LATER)
+    assert request.downgrades() == []
+
+
+def test_reopening_sets_the_due_date_as_a_classification_of_its_class_would() -> None:
+    request = ops.close(new("later", "2026-11-23T09:00"), "resolved", at("2026-11-24T10:00"))
+    request = ops.reopen(request, at("2026-11-30T09:00"), CAL, LATER)
+    assert request.is_open
+    assert request.due == d("2026-12-07")
+    assert request.outcome is None
+
+
+def test_a_postponement_moves_the_due_date_later_and_skips_to_a_school_day() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")  # due Fri 27.11
+    request = ops.postpone(request, d("2026-11-28"), at("2026-11-26T11:00"), CAL, why="team meeting")
+    assert request.due == d("2026-11-30")  # Saturday moves on to Monday
+    (event,) = request.postponements()
+    assert (event.from_due, event.to_due, event.why) == (d("2026-11-27"), d("2026-11-30"), "team meeting")
+
+
+# -- first contact and the target ----------------------------------------------------------
+
+
+def test_first_contact_is_the_earliest_linked_time_entry_or_the_close() -> None:
+    request = new("now", "2026-11-26T10:00")
+    entries = [entry("2026-11-27T09:00"), entry("2026-11-26T14:00"), entry("2026-11-26T11:00", request_id=2)]
+    assert request.first_contact(entries) == at("2026-11-26T14:00")
+    closed = ops.close(request, "no-action", at("2026-11-26T12:00"))
+    assert closed.first_contact(entries) == at("2026-11-26T12:00")
+    assert closed.first_contact([]) == at("2026-11-26T12:00")
+    assert request.first_contact([]) is None
+
+
+def test_a_downgrade_never_hides_a_missed_target() -> None:
+    request = new("now", "2026-11-26T10:00")  # target Thu 26.11
+    request = ops.classify(request, "later", at("2026-11-26T11:00"), CAL, LATER)  # due Thu 03.12
+    contact = request.first_contact([entry("2026-11-30T09:00")])
+    assert request.due == d("2026-12-03")
+    assert request.target_met(contact, d("2026-11-30")) is False
+    assert request.target_met(request.first_contact([entry("2026-11-26T15:00")]), d("2026-11-30")) is True
+
+
+def test_target_met_is_unknown_until_contact_or_until_the_target_passes() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")  # target Fri 27.11
+    assert request.target_met(None, d("2026-11-27")) is None
+    assert request.target_met(None, d("2026-11-28")) is False
+    assert request.target_met(at("2026-11-27T23:59"), d("2026-12-01")) is True
+
+
+# -- slips ---------------------------------------------------------------------------------
+
+
+def slips(request: Request, entries: list[TimeEntry], now: str) -> list[date]:
+    return request.slips(request.first_contact(entries), at(now))
+
+
+def test_a_due_date_slips_when_its_day_ends_without_contact() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")  # due Fri 27.11
+    assert slips(request, [], "2026-11-27T23:59") == []
+    assert slips(request, [], "2026-11-28T00:00") == [d("2026-11-27")]
+    assert slips(request, [], "2026-12-10T10:00") == [d("2026-11-27")]  # once, however long it waits
+
+
+def test_contact_on_the_due_day_is_no_slip_and_contact_after_it_keeps_the_slip() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")
+    assert slips(request, [entry("2026-11-27T15:00")], "2026-12-01T10:00") == []
+    assert slips(request, [entry("2026-11-30T09:00")], "2026-12-01T10:00") == [d("2026-11-27")]
+
+
+def test_a_postponement_before_the_due_day_ends_prevents_that_slip() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-27T12:00"), CAL)
+    assert slips(request, [], "2026-12-02T16:00") == []
+    assert slips(request, [], "2026-12-03T08:00") == [d("2026-12-02")]
+
+
+def test_a_postponement_after_the_due_day_ended_does_not_undo_the_slip() -> None:
+    request = new("tomorrow", "2026-11-26T10:00")
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-30T09:00"), CAL)
+    assert slips(request, [], "2026-12-01T10:00") == [d("2026-11-27")]
+    assert slips(request, [], "2026-12-03T10:00") == [d("2026-11-27"), d("2026-12-02")]
+
+
+def test_closing_ends_the_wait() -> None:
+    before = ops.close(new("now", "2026-11-26T10:00"), "withdrawn", at("2026-11-26T15:00"))
+    assert slips(before, [], "2026-12-10T10:00") == []
+    after = ops.close(new("now", "2026-11-26T10:00"), "withdrawn", at("2026-11-27T09:00"))
+    assert slips(after, [], "2026-12-10T10:00") == [d("2026-11-26")]
+
+
+def test_after_first_contact_a_passed_due_date_is_overdue_but_no_slip() -> None:
+    request = new("now", "2026-11-26T10:00")
+    request = ops.postpone(request, d("2026-11-30"), at("2026-11-26T14:00"), CAL, why="follow-up")
+    contact = [entry("2026-11-26T13:00")]
+    assert slips(request, contact, "2026-12-02T10:00") == []
+    assert request.is_overdue(d("2026-12-02"))
+    assert request.lane(d("2026-12-02"), CAL) == "now"
+
+
+def test_slips_come_from_the_history_alone_whenever_it_was_recorded() -> None:
+    """The same events with the same moments give the same slips, recorded live or after the fact."""
+    live = new("tomorrow", "2026-11-26T10:00")
+    live = ops.classify(live, "later", at("2026-11-27T09:00"), CAL, LATER)  # due Fri 04.12
+    recorded_later = Request.from_doc(1, live.to_doc())  # as if typed in with --at a week later
+    for now in ("2026-12-04T12:00", "2026-12-05T00:00", "2026-12-09T10:00"):
+        assert slips(live, [], now) == slips(recorded_later, [], now)
+    assert slips(live, [], "2026-12-09T10:00") == [d("2026-12-04")]
+
+
+# -- lanes ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("due", "today", "lane"),
+    [
+        ("2026-11-26", "2026-11-26", "now"),
+        ("2026-11-25", "2026-11-26", "now"),  # overdue
+        ("2026-11-27", "2026-11-26", "tomorrow"),
+        ("2026-11-30", "2026-11-26", "later"),
+        ("2026-11-30", "2026-11-27", "tomorrow"),  # Friday: Monday is the next school day
+        ("2026-11-30", "2026-11-28", "tomorrow"),  # Saturday
+        ("2026-12-01", "2026-11-27", "later"),
+    ],
+)
+def test_the_lane_follows_the_calendar(due: str, today: str, lane: str) -> None:
+    request = new("now", "2026-11-20T09:00")
+    request = ops.postpone(request, d(due), at("2026-11-20T10:00"), CAL) if d(due) > request.due else request
+    assert request.due == d(due)
+    assert request.lane(d(today), CAL) == lane
+
+
+# -- refusals ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("action", "message"),
+    [
+        (lambda r: ops.classify(r, "tomorrow", at("2026-11-26T11:00"), CAL, LATER), "already 'tomorrow'"),
+        (lambda r: ops.classify(r, "soon", at("2026-11-26T11:00"), CAL, LATER), "unknown urgency 'soon'"),
+        (lambda r: ops.postpone(r, d("2026-11-27"), at("2026-11-26T11:00"), CAL), "not later than"),
+        (lambda r: ops.postpone(r, d("2026-11-20"), at("2026-11-26T11:00"), CAL), "has passed"),
+        (lambda r: ops.close(r, "fixed", at("2026-11-26T11:00")), "unknown outcome 'fixed'"),
+        (lambda r: ops.reopen(r, at("2026-11-26T11:00"), CAL, LATER), "open already"),
+        (lambda r: ops.close(r, "resolved", at("2026-11-26T09:00")), "record actions in the order"),
+        (lambda r: ops.edit(r, at("2026-11-26T11:00"), pupil="7B-ER"), "nothing to change"),
+        (lambda r: ops.edit(r, at("2026-11-26T11:00"), summary="  "), "cannot be empty"),
+    ],
+)
+def test_bad_actions_are_refused_with_a_reason(action, message: str) -> None:
+    request = new("tomorrow", "2026-11-26T10:00")
+    with pytest.raises(TriageError, match=message):
+        action(request)
+
+
+def test_a_closed_request_must_be_reopened_before_it_changes() -> None:
+    closed = ops.close(new("now", "2026-11-26T10:00"), "resolved", at("2026-11-26T11:00"))
+    for action in (
+        lambda: ops.classify(closed, "later", at("2026-11-26T12:00"), CAL, LATER),
+        lambda: ops.postpone(closed, d("2026-12-01"), at("2026-11-26T12:00"), CAL),
+        lambda: ops.close(closed, "resolved", at("2026-11-26T12:00")),
+    ):
+        with pytest.raises(TriageError, match="closed"):
+            action()
+
+
+@pytest.mark.parametrize(
+    ("pupil", "summary", "source", "message"),
+    [
+        ("", "x", "pupil", "pupil code cannot be empty"),
+        ("x" * 41, "x", "pupil", "longer than 40"),
+        ("7B", "   ", "pupil", "summary cannot be empty"),
+        ("7B", "x", "mother", "unknown source 'mother'"),
+    ],
+)
+def test_a_new_request_needs_good_fields(pupil: str, summary: str, source: str, message: str) -> None:
+    with pytest.raises(TriageError, match=message):
+        ops.new_request(1, pupil, summary, source, "now", at("2026-11-26T10:00"), CAL, LATER)
+
+
+def test_an_edit_records_old_and_new_values() -> None:
+    request = ops.edit(new("now", "2026-11-26T10:00"), at("2026-11-26T11:00"), pupil="7B-EH", source="parent")
+    assert (request.pupil, request.source) == ("7B-EH", "parent")
+    assert request.latest_event.changes == {"pupil": ["7B-ER", "7B-EH"], "source": ["teacher", "parent"]}
+
+
+def test_the_stored_form_keeps_everything() -> None:
+    request = new("now", "2026-11-26T10:00")
+    request = ops.classify(request, "later", at("2026-11-26T11:00"), CAL, LATER, why="[bold]x[/] \x1b[31m")
+    request = ops.postpone(request, d("2026-12-07"), at("2026-11-26T12:00"), CAL)
+    request = ops.close(request, "referred", at("2026-11-27T12:00"))
+    request = ops.reopen(request, at("2026-11-30T08:00"), CAL, LATER)
+    request = ops.edit(request, at("2026-11-30T08:05"), summary="New words")
+    assert Request.from_doc(1, request.to_doc()) == request

@@ -1,0 +1,334 @@
+"""The store: journal and checkpoints, archives, backups, restore, refusals, privacy."""
+
+from __future__ import annotations
+
+import os
+import stat
+from datetime import date, datetime
+from pathlib import Path
+
+import orjson
+import pytest
+
+from triage_tui.caseload import Caseload
+from triage_tui.store import Store, StoreError
+from triage_tui.store import datafile, storage
+from triage_tui.store.datafile import HotFile
+from triage_tui.store.errors import DataFileError
+
+TODAY = date(2026, 11, 26)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def hot_tables(folder: Path) -> dict:
+    return orjson.loads((folder / "triage.json").read_bytes())
+
+
+def journal_lines(folder: Path) -> list[dict]:
+    return [orjson.loads(line) for line in (folder / "triage.journal").read_bytes().splitlines()]
+
+
+@pytest.fixture
+def caseload(tmp_path: Path, clock) -> Caseload:
+    return Caseload.open(tmp_path / "data", clock)
+
+
+def test_files_are_private(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    caseload.add("7B", "second")
+    folder = caseload.store.dir
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    for name in ("triage.json", "triage.journal", "triage.lock"):
+        assert stat.S_IMODE((folder / name).stat().st_mode) == 0o600, name
+
+
+def test_a_loose_data_folder_is_made_private(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir(mode=0o755)
+    Store(folder)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+
+
+def test_the_first_action_writes_a_checkpoint_and_later_ones_a_journal_line(caseload: Caseload) -> None:
+    first = caseload.add("7B", "first")
+    folder = caseload.store.dir
+    assert hot_tables(folder)["requests"][str(first.id)]["summary"] == "first"
+    second = caseload.add("8A", "second")
+    caseload.log(30, "meeting")
+    lines = journal_lines(folder)
+    assert [line["seq"] for line in lines] == [1, 2]
+    assert lines[0]["set"]["requests"][str(second.id)]["pupil"] == "8A"
+    assert lines[1]["set"]["time"]["1"]["minutes"] == 30
+    assert str(second.id) not in hot_tables(folder)["requests"]  # not in the checkpoint yet
+    # Another process sees checkpoint and journal together.
+    requests, entries, _ = Store(folder).snapshot()
+    assert sorted(requests) == [1, 2] and list(entries) == [1]
+
+
+def test_a_long_journal_is_folded_into_a_new_checkpoint(caseload: Caseload, monkeypatch) -> None:
+    monkeypatch.setattr(HotFile, "CHECKPOINT_BYTES", 2000)
+    ids = [caseload.add("7B", f"request {i}").id for i in range(12)]
+    folder = caseload.store.dir
+    in_checkpoint = set(map(int, hot_tables(folder)["requests"]))
+    in_journal = {int(k) for line in journal_lines(folder) for k in line["set"].get("requests", {})}
+    assert in_checkpoint | in_journal == set(ids)
+    assert len(in_checkpoint) > 1  # a checkpoint happened after the first
+    assert sorted(Store(folder).snapshot()[0]) == ids
+
+
+def test_journal_lines_already_in_the_checkpoint_are_not_applied_again(caseload: Caseload) -> None:
+    """A writer killed between a new checkpoint and emptying the journal leaves old lines."""
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    old_journal = (folder / "triage.journal").read_bytes()
+    caseload.store.hot.save(caseload.store.hot.load())  # a checkpoint: counters are 3 now
+    (folder / "triage.journal").write_bytes(old_journal)  # as if the journal had not been emptied
+    fresh = Caseload.open(folder)
+    assert fresh.add("9C", "third").id == 3  # the stale line did not set the counter back to 3 → 2
+
+
+def test_a_torn_last_journal_line_is_ignored_and_cut_by_the_next_write(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    with open(folder / "triage.journal", "ab") as f:
+        f.write(b'{"seq":3,"set":{"requests":{"3":{"pup')  # a writer killed mid-line
+    fresh = Caseload.open(folder)
+    assert sorted(fresh.store.snapshot()[0]) == [1, 2]
+    assert fresh.add("9C", "third").id == 3
+    assert [line["seq"] for line in journal_lines(folder)] == [1, 2]
+    assert sorted(Store(folder).snapshot()[0]) == [1, 2, 3]
+
+
+def test_a_failed_action_writes_nothing_and_leaves_no_trace_in_memory(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    before = files(caseload.store.dir)
+    with pytest.raises(RuntimeError), caseload.store.transaction(TODAY) as tx:
+        tx.put_request(tx.request(1).with_event(tx.request(1).events[0]))  # type: ignore[union-attr]
+        tx.next_id("request")
+        raise RuntimeError("disk full")
+    assert files(caseload.store.dir) == before
+    assert caseload.add("8A", "second").id == 2
+    assert len(caseload.store.snapshot()[0][1].events) == 2
+
+
+def test_another_process_s_change_is_noticed(caseload: Caseload, tmp_path: Path) -> None:
+    caseload.add("7B", "first")
+    caseload.store.snapshot()
+    assert not caseload.store.changed()
+    Caseload.open(caseload.store.dir).add("8A", "from a shell")
+    assert caseload.store.changed()
+    assert sorted(caseload.store.snapshot()[0]) == [1, 2]
+    assert not caseload.store.changed()
+
+
+# -- archives --------------------------------------------------------------------------------
+
+
+def test_old_closed_requests_move_to_their_school_year_archive_and_come_back(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 2, 9, 0)  # Monday, week 45
+    old = caseload.add("7B", "closed long ago")
+    caseload.log(20, "conversation", request_id=old.id)
+    caseload.close(old.id)
+    still_open = caseload.add("8A", "still open")
+    caseload.log(30, "meeting")  # unlinked
+    clock.now = datetime(2026, 11, 16, 9, 0)  # week 47: the cutoff is Monday 09.11
+    caseload.add("9C", "new")
+    folder = caseload.store.dir
+    archive = orjson.loads((folder / "archive-2026-27.json").read_bytes())
+    assert list(archive["requests"]) == [str(old.id)]
+    assert sorted(e["request"] or 0 for e in archive["time"].values()) == [0, old.id]
+    hot = caseload.store.snapshot()
+    assert sorted(hot[0]) == [still_open.id, 3] and hot[1] == {}
+    request, entries = caseload.find(old.id)
+    assert request.status == "closed" and [t.minutes for t in entries] == [20]
+    assert len(caseload.store.everything()[0]) == 3
+
+    caseload.reopen(old.id)
+    assert caseload.store.snapshot()[0][old.id].is_open
+    assert [t.minutes for t in caseload.store.snapshot()[1].values()] == [20]  # its time came too
+    everything = caseload.store.everything()[0]
+    assert everything[old.id].is_open  # the hot copy wins over the archive's stale one
+
+
+def test_the_hot_copy_wins_over_an_archive_copy(tmp_path: Path, clock) -> None:
+    """What a writer killed between writing an archive and the hot file leaves behind."""
+    caseload = Caseload.open(tmp_path / "data", clock)
+    request = caseload.add("7B", "summary")
+    stale = caseload.store.snapshot()[0][request.id].to_doc()
+    caseload.classify(request.id, "now")
+    archive = datafile.new_tables("archive")
+    archive["requests"][str(request.id)] = stale
+    (caseload.store.dir / "archive-2026-27.json").write_bytes(orjson.dumps(archive))
+    assert caseload.store.everything()[0][request.id].urgency == "now"
+    assert caseload.find(request.id)[0].urgency == "now"
+
+
+def test_partition_keeps_requests_with_recent_time_and_the_timer_s_request() -> None:
+    def closed(created: str, closed_at: str) -> dict:
+        return {"events": [{"type": "created", "at": created}, {"type": "closed", "at": closed_at}]}
+
+    requests = {
+        "1": closed("2026-06-10T09:00", "2026-11-02T09:00"),  # moves, to 2025-26 (created then)
+        "2": closed("2026-11-02T09:00", "2026-11-03T09:00"),  # stays: time after the cutoff
+        "3": closed("2026-11-02T09:00", "2026-11-03T09:00"),  # stays: the timer runs on it
+        "4": {"events": [{"type": "created", "at": "2026-10-01T09:00"}]},  # open: stays
+    }
+    entries = {
+        "1": {"start": "2026-06-11T09:00", "request": 1},
+        "2": {"start": "2026-11-10T09:00", "request": 2},
+        "3": {"start": "2026-07-30T09:00", "request": None},  # moves, to 2025-26
+        "4": {"start": "2026-11-09T00:00", "request": None},  # on the cutoff: stays
+    }
+    moving = storage.partition(requests, entries, date(2026, 11, 9), keep={3})
+    assert moving == {"2025-26": ({"1": requests["1"]}, {"1": entries["1"], "3": entries["3"]})}
+
+
+# -- backups and restore ---------------------------------------------------------------------
+
+
+def test_the_first_write_of_a_day_makes_a_backup(caseload: Caseload, clock) -> None:
+    caseload.add("7B", "first")
+    caseload.add("7B", "second")
+    assert caseload.store.backups() == []  # the first day had nothing to back up
+    clock.now = datetime(2026, 11, 27, 9, 0)
+    caseload.add("7B", "third")
+    caseload.add("7B", "fourth")
+    (daily,) = caseload.store.backups()
+    assert daily.name.endswith("-daily")
+    backed_up = Store(daily)  # a backup folder is a store of its own
+    assert sorted(backed_up.snapshot()[0]) == [1, 2]
+
+
+def test_backups_copy_changed_files_and_share_unchanged_ones(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data")
+    with store.transaction(TODAY):
+        pass
+    (store.dir / "archive-2024-25.json").write_bytes(orjson.dumps(datafile.new_tables("archive")))
+    os.chmod(store.dir / "archive-2024-25.json", 0o600)
+    first, second = store.backup(), store.backup()
+    archive = [b / "archive-2024-25.json" for b in (first, second)]
+    assert archive[0].stat().st_ino == archive[1].stat().st_ino
+    assert archive[0].stat().st_ino != (store.dir / "archive-2024-25.json").stat().st_ino
+    assert stat.S_IMODE(first.stat().st_mode) == 0o700
+    assert stat.S_IMODE((first / "triage.json").stat().st_mode) == 0o600
+
+
+def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "data", backups_kept=3)
+    with store.transaction(TODAY):
+        pass
+    made = [store.backup() for _ in range(5)]
+    assert store.backups() == made[-3:]
+
+
+def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    backup = caseload.store.backup()
+    caseload.add("8A", "second")
+    restored, before = caseload.store.restore(backup.name)
+    assert restored == backup
+    assert sorted(caseload.store.snapshot()[0]) == [1]
+    assert caseload.add("9C", "after restore").id == 2
+    caseload.store.restore(before.name)
+    assert sorted(caseload.store.snapshot()[0]) == [1, 2]
+
+
+def test_restore_refuses_unknown_and_damaged_backups(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    backup = caseload.store.backup()
+    with pytest.raises(StoreError, match="no backup named 'nope'"):
+        caseload.store.restore("nope")
+    (backup / "triage.json").write_bytes(b"{broken")
+    before = files(caseload.store.dir)
+    with pytest.raises(StoreError, match="nothing was restored"):
+        caseload.store.restore(backup.name)
+    assert files(caseload.store.dir) == before
+
+
+# -- refusing damaged, empty and newer files -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"meta": {"1": {"schema": 1', "is not readable JSON"),
+        (b"", "is empty"),
+        (b"  \n", "is empty"),
+        (b'{"requests": {}}', "is not a triage-tui data file"),
+        (b'{"meta": {"1": {"schema": 99, "kind": "hot"}}}', "newer triage-tui (schema 99"),
+    ],
+)
+def test_a_bad_hot_file_is_refused_untouched_and_the_backup_named(
+    caseload: Caseload, content: bytes, problem: str
+) -> None:
+    caseload.add("7B", "first")
+    good = caseload.store.backup()
+    (caseload.store.dir / "triage.json").write_bytes(content)
+    before = files(caseload.store.dir)
+    with pytest.raises(DataFileError) as caught:
+        Caseload.open(caseload.store.dir).add("8A", "lost?")
+    message = str(caught.value)
+    assert problem in message
+    assert str(caseload.store.dir / "triage.json") in message
+    assert f"triage restore {good.name}" in message
+    assert files(caseload.store.dir) == before
+
+
+def test_a_damaged_journal_line_is_refused(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    with open(caseload.store.dir / "triage.journal", "ab") as f:
+        f.write(b"garbage\n")
+    with pytest.raises(DataFileError, match="triage.journal has a damaged line"):
+        Caseload.open(caseload.store.dir).open_requests()
+
+
+def test_a_missing_hot_file_beside_archives_is_refused(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    backup = caseload.store.backup()
+    (caseload.store.dir / "triage.json").unlink()
+    with pytest.raises(DataFileError, match=f"is missing.*triage restore {backup.name}"):
+        Store(caseload.store.dir)
+
+
+def test_without_a_good_backup_the_message_says_so(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    (caseload.store.dir / "triage.json").write_bytes(b"\x00\x01")
+    with pytest.raises(DataFileError, match="no good backup of it was found"):
+        Store(caseload.store.dir)
+
+
+# -- start-up duties -------------------------------------------------------------------------
+
+
+def test_stale_temp_files_are_cleaned_at_start(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    stale = caseload.store.dir / ".triage.json.4242-deadbeef.tmp"
+    stale.write_bytes(b"half a file")
+    Store(caseload.store.dir)
+    assert not stale.exists()
+
+
+def test_an_old_schema_is_migrated_after_a_backup(caseload: Caseload, monkeypatch) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")  # in the journal
+    monkeypatch.setattr(datafile, "SCHEMA_VERSION", 2)
+    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
+
+    def add_language(tables: dict) -> None:
+        tables["meta"]["1"]["migrated"] = True
+
+    monkeypatch.setattr(storage, "MIGRATIONS", {1: add_language})
+    store = Store(caseload.store.dir)
+    (backup,) = store.backups()
+    assert backup.name.endswith("-pre-migration")
+    assert orjson.loads((backup / "triage.json").read_bytes())["meta"]["1"]["schema"] == 1
+    meta = hot_tables(store.dir)["meta"]["1"]
+    assert (meta["schema"], meta["migrated"]) == (2, True)
+    assert sorted(store.snapshot()[0]) == [1, 2]
+    assert (store.dir / "triage.journal").read_bytes() == b""
