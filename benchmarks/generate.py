@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from triage_tui.core import operations as ops  # noqa: E402
 from dateutil.easter import easter  # noqa: E402
 
+from triage_tui.core import operations as ops  # noqa: E402
 from triage_tui.core.calendar import Break, SchoolCalendar  # noqa: E402
 from triage_tui.core.errors import TriageError  # noqa: E402
 from triage_tui.core.model import Request, TimeEntry  # noqa: E402

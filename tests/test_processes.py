@@ -82,8 +82,10 @@ def test_two_writers_at_once_lose_nothing(tmp_path: Path) -> None:
 def test_cli_processes_adding_at_once_get_unique_ids(tmp_path: Path) -> None:
     folder = str(tmp_path / "data")
     procs = [
-        subprocess.Popen([*TRIAGE, "--data-dir", folder, "add", f"shell {i}", "--pupil", "SH", "--json"],
-                         stdout=subprocess.PIPE)  # fmt: skip
+        subprocess.Popen(
+            [*TRIAGE, "--data-dir", folder, "add", f"shell {i}", "--pupil", "SH", "--json"],
+            stdout=subprocess.PIPE,
+        )  # fmt: skip
         for i in range(12)
     ]
     ids = [orjson.loads(p.communicate(timeout=60)[0])["id"] for p in procs]
@@ -98,14 +100,18 @@ def test_cli_processes_adding_at_once_get_unique_ids(tmp_path: Path) -> None:
         (b'{"meta": {"1": {"schema": 7, "kind": "hot"}}, "requests": {}}', "newer triage-tui"),
     ],
 )
-def test_a_damaged_file_gives_a_clear_error_from_the_shell(tmp_path: Path, content: bytes, problem: str) -> None:
+def test_a_damaged_file_gives_a_clear_error_from_the_shell(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
     folder = tmp_path / "data"
     for command in (["add", "first", "--pupil", "7B"], ["backup"], ["add", "second", "--pupil", "8A"]):
         subprocess.run([*TRIAGE, "--data-dir", str(folder), *command], check=True, capture_output=True)
     (backup,) = Store(folder).backups()
     (folder / "triage.json").write_bytes(content)
     for command in (["list"], ["add", "third", "--pupil", "9C"]):
-        result = subprocess.run([*TRIAGE, "--data-dir", str(folder), *command], capture_output=True, text=True)
+        result = subprocess.run(
+            [*TRIAGE, "--data-dir", str(folder), *command], capture_output=True, text=True
+        )
         assert result.returncode == 1
         assert result.stdout == ""
         lines = result.stderr.strip().splitlines()

@@ -11,8 +11,7 @@ import orjson
 import pytest
 
 from triage_tui.caseload import Caseload
-from triage_tui.store import Store, StoreError
-from triage_tui.store import datafile, storage
+from triage_tui.store import Store, StoreError, datafile, storage
 from triage_tui.store.datafile import HotFile
 from triage_tui.store.errors import DataFileError
 
@@ -129,7 +128,9 @@ def test_another_process_s_change_is_noticed(caseload: Caseload, tmp_path: Path)
 # -- archives --------------------------------------------------------------------------------
 
 
-def test_old_closed_requests_move_to_their_school_year_archive_and_come_back(caseload: Caseload, clock) -> None:
+def test_old_closed_requests_move_to_their_school_year_archive_and_come_back(
+    caseload: Caseload, clock
+) -> None:
     clock.now = datetime(2026, 11, 2, 9, 0)  # Monday, week 45
     old = caseload.add("7B", "closed long ago")
     caseload.log(20, "conversation", request_id=old.id)

@@ -64,7 +64,9 @@ class Caseload:
             tx.put_request(request)
         return request
 
-    def _change(self, request_id: int, at: datetime | None, change: Callable[[Request, datetime], Request]) -> Request:
+    def _change(
+        self, request_id: int, at: datetime | None, change: Callable[[Request, datetime], Request]
+    ) -> Request:
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             request = change(self._get(tx, request_id), at)
@@ -78,13 +80,17 @@ class Caseload:
             raise TriageError(f"there is no request {request_id}")
         return request
 
-    def classify(self, request_id: int, urgency: str, *, why: str | None = None, at: datetime | None = None) -> Request:
+    def classify(
+        self, request_id: int, urgency: str, *, why: str | None = None, at: datetime | None = None
+    ) -> Request:
         return self._change(
             request_id, at,
             lambda r, at: ops.classify(r, urgency, at, self.calendar, self.settings.later_days, why),
         )  # fmt: skip
 
-    def postpone(self, request_id: int, due: date, *, why: str | None = None, at: datetime | None = None) -> Request:
+    def postpone(
+        self, request_id: int, due: date, *, why: str | None = None, at: datetime | None = None
+    ) -> Request:
         return self._change(request_id, at, lambda r, at: ops.postpone(r, due, at, self.calendar, why))
 
     def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:

@@ -71,8 +71,14 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("add", "record a new request", at, as_json)
     p.add_argument("summary", nargs="+", metavar="SUMMARY", help="what it is about (quotes optional)")
     p.add_argument("--pupil", required=True, metavar="CODE", help="pupil code or initials, not a full name")
-    p.add_argument("--from", dest="source", default="pupil", choices=SOURCES, metavar="SOURCE",
-                   help=f"who brought it: {', '.join(SOURCES)} (default pupil)")
+    p.add_argument(
+        "--from",
+        dest="source",
+        default="pupil",
+        choices=SOURCES,
+        metavar="SOURCE",
+        help=f"who brought it: {', '.join(SOURCES)} (default pupil)",
+    )
     p.add_argument("--urgency", default="later", choices=URGENCIES, help="default later")
 
     p = command("list", "open requests by lane, then due date", as_json)
@@ -93,15 +99,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("log", "log time spent, on a request or unlinked", at, as_json)
     p.add_argument("duration", type=_duration, metavar="DURATION", help=DURATION_FORMS)
-    p.add_argument("--activity", required=True, choices=list(ACTIVITIES), metavar="ACTIVITY",
-                   help=", ".join(ACTIVITIES))
+    p.add_argument(
+        "--activity", required=True, choices=list(ACTIVITIES), metavar="ACTIVITY", help=", ".join(ACTIVITIES)
+    )
     p.add_argument("--request", type=_request_id, metavar="ID")
     p.add_argument("--note", metavar="TEXT")
 
     p = command("start", "start the timer (stops a running one first)", at, as_json)
     p.add_argument("id", type=_request_id, nargs="?", metavar="ID")
-    p.add_argument("--activity", choices=list(ACTIVITIES), metavar="ACTIVITY",
-                   help="default conversation on a request, other without")
+    p.add_argument(
+        "--activity",
+        choices=list(ACTIVITIES),
+        metavar="ACTIVITY",
+        help="default conversation on a request, other without",
+    )
     command("stop", "stop the timer and log its time", at, as_json)
 
     p = command("done", "close a request", at, as_json)
@@ -309,7 +320,9 @@ def _event_line(e: Any) -> str:
     if e.type == "reopened":
         return f"reopened, due {_day(e.due)}"
     if e.type == "edited":
-        return "edited " + ", ".join(f"{k}: {printable(a)} → {printable(b)}" for k, (a, b) in e.changes.items())
+        return "edited " + ", ".join(
+            f"{k}: {printable(a)} → {printable(b)}" for k, (a, b) in e.changes.items()
+        )
     return e.type
 
 

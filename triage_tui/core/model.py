@@ -322,9 +322,7 @@ class Request:
             "first_contact": _iso(contact),
             "target_due": self.target_due.isoformat(),
             "target_met": self.target_met(contact, today),
-            "waiting_school_days": calendar.school_days_between(
-                self.created.date(), (contact or now).date()
-            ),
+            "waiting_school_days": calendar.school_days_between(self.created.date(), (contact or now).date()),
             "minutes": sum(t.minutes for t in mine),
             "events": [e.to_doc() for e in self.events],
             "slips": [d.isoformat() for d in self.slips(contact, now)],

@@ -85,9 +85,7 @@ def classify(
     if not request.is_open:
         raise TriageError(f"request {request.id} is closed; reopen it first")
     if urgency == request.urgency:
-        raise TriageError(
-            f"request {request.id} is already '{urgency}'; to move its due date, postpone it"
-        )
+        raise TriageError(f"request {request.id} is already '{urgency}'; to move its due date, postpone it")
     due = due_for(urgency, at, calendar, later_days)
     return request.with_event(
         Event("classified", at, from_=request.urgency, to=urgency, due=due, why=_why(why))
@@ -128,9 +126,7 @@ def reopen(request: Request, at: datetime, calendar: SchoolCalendar, later_days:
     _check_order(request, at)
     if request.is_open:
         raise TriageError(f"request {request.id} is open already")
-    return request.with_event(
-        Event("reopened", at, due=due_for(request.urgency, at, calendar, later_days))
-    )
+    return request.with_event(Event("reopened", at, due=due_for(request.urgency, at, calendar, later_days)))
 
 
 def edit(request: Request, at: datetime, **fields: str | None) -> Request:
@@ -145,8 +141,9 @@ def edit(request: Request, at: datetime, **fields: str | None) -> Request:
         if name == "source":
             value = check_choice(value, SOURCES, "source")
         else:
-            value = check_text(value, "pupil code" if name == "pupil" else name,
-                               MAX_PUPIL if name == "pupil" else MAX_TEXT)
+            value = check_text(
+                value, "pupil code" if name == "pupil" else name, MAX_PUPIL if name == "pupil" else MAX_TEXT
+            )
         old = getattr(request, name)
         if value != old:
             changes[name] = [old, value]

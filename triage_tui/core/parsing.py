@@ -61,10 +61,9 @@ def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool =
         return calendar.add_school_days(today, n)
     if m := _DAY_MONTH.fullmatch(word):
         day, month = int(m[1]), int(m[2])
-        if m[3]:
-            years = [int(m[3])]
-        else:  # the next such day, or the last one; 29.02 may be up to four years away
-            years = [today.year - n if past else today.year + n for n in range(5)]
+        # Without a year: the next such day, or the last one; 29.02 may be four years away.
+        step = -1 if past else 1
+        years = [int(m[3])] if m[3] else [today.year + step * n for n in range(5)]
         for year in years:
             try:
                 found = date(year, month, day)

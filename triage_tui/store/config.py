@@ -1,13 +1,13 @@
 """The optional settings file, `config.toml` in the data folder. Missing means defaults.
 
-    contract_hours = 37.5      # hours a week
-    later_days = 5             # school days a `later` request may wait
-    language = "nb"            # "en" or "nb"; unset means from $LANG
-    backups_kept = 30
-    [[breaks]]                 # holiday ranges, inclusive
-    name = "Juleferie"
-    from = 2026-12-21
-    to = 2027-01-01
+contract_hours = 37.5      # hours a week
+later_days = 5             # school days a `later` request may wait
+language = "nb"            # "en" or "nb"; unset means from $LANG
+backups_kept = 30
+[[breaks]]                 # holiday ranges, inclusive
+name = "Juleferie"
+from = 2026-12-21
+to = 2027-01-01
 """
 
 from __future__ import annotations

@@ -63,7 +63,9 @@ def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Table
     if schema is None:
         raise problem(path, "is not a triage-tui data file")
     if schema > SCHEMA_VERSION:
-        raise problem(path, f"was written by a newer triage-tui (schema {schema}, this one knows {SCHEMA_VERSION})")
+        raise problem(
+            path, f"was written by a newer triage-tui (schema {schema}, this one knows {SCHEMA_VERSION})"
+        )
     if schema < SCHEMA_VERSION and not migrate:
         raise problem(path, f"has the old schema {schema} and needs migrating")
     return tables
@@ -89,7 +91,11 @@ class DataFile(Storage):
         if current is None:
             self.forget()
         elif current != self._signature:
-            self._tables, self._signature, self._parsed = read_tables(self.path, self.problem, migrate=migrate), current, None
+            self._tables, self._signature, self._parsed = (
+                read_tables(self.path, self.problem, migrate=migrate),
+                current,
+                None,
+            )
         return self._tables
 
     def parsed(self, parse: Callable[[Tables], Any]) -> Any:

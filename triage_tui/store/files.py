@@ -57,9 +57,7 @@ def fsync_dir(path: Path) -> None:
 
 def stale_temps(directory: Path) -> list[Path]:
     with os.scandir(directory) as entries:
-        return [
-            Path(e.path) for e in entries if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)
-        ]
+        return [Path(e.path) for e in entries if e.name.startswith(".") and e.name.endswith(TEMP_SUFFIX)]
 
 
 class FileLock:

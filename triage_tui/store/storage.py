@@ -208,7 +208,9 @@ def partition(
         linked = by_request.get(int(key), [])
         if any(entries[e]["start"] >= cutoff_text for e in linked):
             continue
-        reqs, times = moving.setdefault(school_year(date.fromisoformat(doc["events"][0]["at"][:10])), ({}, {}))
+        reqs, times = moving.setdefault(
+            school_year(date.fromisoformat(doc["events"][0]["at"][:10])), ({}, {})
+        )
         reqs[key] = doc
         times.update((e, entries[e]) for e in linked)
     for key in by_request.get(None, []):
