@@ -39,7 +39,8 @@ def test_every_setting_is_read(tmp_path: Path) -> None:
         """,
     )
     settings = load_settings(folder)
-    assert settings == Settings(30.0, 3, (Break(date(2026, 12, 21), date(2027, 1, 1), "Juleferie"),), "nb", 10)
+    christmas = Break(date(2026, 12, 21), date(2027, 1, 1), "Juleferie")
+    assert settings == Settings(30.0, 3, (christmas,), "nb", 10)
 
 
 def test_configured_breaks_and_horizon_shape_due_dates(tmp_path: Path) -> None:
@@ -63,7 +64,7 @@ def test_configured_breaks_and_horizon_shape_due_dates(tmp_path: Path) -> None:
         ('language = "de"', 'language must be "en" or "nb"'),
         ("backups_kept = 0", "backups_kept must be"),
         ("colour = 1", "unknown setting colour"),
-        ('[[breaks]]\nfrom = 2027-01-01\nto = 2026-12-21', "each \\[\\[breaks\\]\\] needs"),
+        ("[[breaks]]\nfrom = 2027-01-01\nto = 2026-12-21", "each \\[\\[breaks\\]\\] needs"),
         ('[[breaks]]\nfrom = "soon"\nto = 2026-12-21', "each \\[\\[breaks\\]\\] needs"),
         ("contract_hours = ", "config.toml"),
     ],

@@ -135,11 +135,12 @@ class Caseload:
         self, request_id: int | None = None, *, activity: str | None = None, at: datetime | None = None
     ) -> tuple[Timer, TimeEntry | None]:
         """Start the one timer; a timer already running is stopped and logged first."""
+        said_when = at is not None
         at = self._moment(at)
         activity = activity or ("conversation" if request_id is not None else "other")
         ops.check_activity(activity)
         with self.store.transaction(self.now().date()) as tx:
-            stopped = self._stop(tx, at) if tx.timer is not None else None
+            stopped = self._stop(tx, at, said_when) if tx.timer is not None else None
             if request_id is not None:
                 self._get(tx, request_id)
             timer = Timer(at, activity, request_id)
@@ -147,14 +148,21 @@ class Caseload:
         return timer, stopped
 
     def stop_timer(self, *, at: datetime | None = None) -> TimeEntry:
+        said_when = at is not None
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
-            return self._stop(tx, at)
+            return self._stop(tx, at, said_when)
 
-    def _stop(self, tx: Any, at: datetime) -> TimeEntry:
+    def _stop(self, tx: Any, at: datetime, said_when: bool) -> TimeEntry:
         timer = tx.timer
         if timer is None:
             raise TriageError("no timer is running")
+        if not said_when and timer.start.date() != at.date():
+            # Most likely forgotten when the day ended: don't log the night as work.
+            raise TriageError(
+                f"the timer has run since {timer.start:%Y-%m-%d %H:%M}; say when it stopped, "
+                "for example: triage stop --at 'yesterday 15:00'"
+            )
         if at < timer.start:
             raise TriageError(f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment")
         minutes = min(timer.minutes_at(at), 24 * 60)

@@ -1,0 +1,96 @@
+"""Actions on the caseload at a fixed clock: time, the timer, and what they say about requests."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from triage_tui.caseload import Caseload
+from triage_tui.core.errors import TriageError
+
+
+@pytest.fixture
+def caseload(tmp_path, clock) -> Caseload:
+    return Caseload.open(tmp_path / "data", clock)
+
+
+def test_logged_time_without_a_start_was_just_spent(caseload: Caseload) -> None:
+    request = caseload.add("7B", "talk")
+    entry = caseload.log(45, "conversation", request_id=request.id, note="first talk")
+    assert (entry.start, entry.minutes, entry.request_id, entry.note) == (
+        datetime(2026, 11, 26, 9, 15), 45, request.id, "first talk",
+    )  # fmt: skip
+    assert caseload.describe(request)["first_contact"] == "2026-11-26T09:15:00"
+
+
+def test_the_timer_is_stored_and_its_minutes_logged_on_stop(caseload: Caseload, clock) -> None:
+    request = caseload.add("7B", "talk")
+    caseload.start_timer(request.id)
+    assert Caseload.open(caseload.store.dir).timer.request_id == request.id  # survives a restart
+    clock.now = datetime(2026, 11, 26, 10, 37, 40)
+    entry = caseload.stop_timer()
+    assert (entry.start, entry.minutes, entry.activity) == (datetime(2026, 11, 26, 10, 0), 38, "conversation")
+    assert caseload.timer is None
+    with pytest.raises(TriageError, match="no timer is running"):
+        caseload.stop_timer()
+
+
+def test_starting_a_timer_stops_and_logs_the_running_one(caseload: Caseload, clock) -> None:
+    caseload.start_timer(activity="meeting")
+    clock.now = datetime(2026, 11, 26, 10, 30)
+    timer, stopped = caseload.start_timer(caseload.add("7B", "talk").id)
+    assert (stopped.minutes, stopped.activity, stopped.request_id) == (30, "meeting", None)
+    assert (timer.start, timer.activity) == (datetime(2026, 11, 26, 10, 30), "conversation")
+
+
+def test_a_timer_left_running_overnight_needs_its_stop_time(caseload: Caseload, clock) -> None:
+    caseload.start_timer(activity="documentation")
+    clock.now = datetime(2026, 11, 27, 8, 0)
+    with pytest.raises(TriageError, match="has run since 2026-11-26 10:00; say when it stopped"):
+        caseload.stop_timer()
+    assert caseload.timer is not None
+    entry = caseload.stop_timer(at=datetime(2026, 11, 26, 15, 0))
+    assert entry.minutes == 300
+
+
+def test_a_stop_before_the_start_is_refused(caseload: Caseload) -> None:
+    caseload.start_timer(at=datetime(2026, 11, 26, 9, 30))
+    with pytest.raises(TriageError, match="the timer started at 2026-11-26 09:30"):
+        caseload.stop_timer(at=datetime(2026, 11, 26, 9, 0))
+
+
+def test_actions_in_the_future_are_refused(caseload: Caseload) -> None:
+    with pytest.raises(TriageError, match="future"):
+        caseload.add("7B", "x", at=datetime(2026, 11, 26, 12, 0))
+
+
+def test_unknown_requests_and_activities_are_refused(caseload: Caseload) -> None:
+    with pytest.raises(TriageError, match="there is no request 4"):
+        caseload.classify(4, "now")
+    with pytest.raises(TriageError, match="there is no request 4"):
+        caseload.log(10, "conversation", request_id=4)
+    with pytest.raises(TriageError, match="unknown activity 'talking'"):
+        caseload.log(10, "talking")
+    with pytest.raises(TriageError, match="there is no request 4"):
+        caseload.start_timer(4)
+    assert caseload.timer is None
+
+
+def test_the_queue_is_ordered_by_lane_then_due_date(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 23, 9, 0)  # Monday
+    overdue = caseload.add("1A", "overdue", urgency="now")  # due Mon 23.11
+    clock.now = datetime(2026, 11, 26, 10, 0)  # Thursday
+    later = caseload.add("2B", "later")  # due Thu 03.12
+    tomorrow = caseload.add("3C", "tomorrow", urgency="tomorrow")  # due Fri 27.11
+    now = caseload.add("4D", "now", urgency="now")  # due Thu 26.11
+    closed = caseload.add("5E", "closed", urgency="now")
+    caseload.close(closed.id)
+    queue = caseload.open_requests()
+    assert [r.id for r in queue] == [overdue.id, now.id, tomorrow.id, later.id]
+    assert [r.lane(date(2026, 11, 26), caseload.calendar) for r in queue] == [
+        "now",
+        "now",
+        "tomorrow",
+        "later",
+    ]
