@@ -94,3 +94,20 @@ def test_the_queue_is_ordered_by_lane_then_due_date(caseload: Caseload, clock) -
         "tomorrow",
         "later",
     ]
+
+
+def test_time_cannot_end_after_now(caseload: Caseload) -> None:
+    with pytest.raises(TriageError, match="120 min from 08:30 would end after now"):
+        caseload.log(120, "meeting", start=datetime(2026, 11, 26, 8, 30))
+    assert caseload.log(90, "meeting", start=datetime(2026, 11, 26, 8, 30)).minutes == 90
+
+
+def test_a_refused_action_on_a_new_day_makes_no_backup(caseload: Caseload, clock) -> None:
+    caseload.add("7B", "first")
+    clock.now = datetime(2026, 11, 27, 8, 0)
+    for _ in range(3):
+        with pytest.raises(TriageError):
+            caseload.close(99)
+    assert caseload.store.backups() == []
+    caseload.close(1)
+    assert len(caseload.store.backups()) == 1

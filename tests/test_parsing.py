@@ -125,22 +125,25 @@ def test_parse_date_school_days_ahead(
 
 
 @pytest.mark.parametrize(
-    ("text", "future", "past"),
+    ("text", "nearest"),
     [
-        ("16.12", "2026-12-16", "2025-12-16"),  # still to come this year
-        ("16.11", "2027-11-16", "2026-11-16"),  # already passed this year
-        ("26.11", "2026-11-26", "2026-11-26"),  # today is today either way
-        ("27.11", "2026-11-27", "2025-11-27"),
-        ("25.11", "2027-11-25", "2026-11-25"),
-        ("1.1", "2027-01-01", "2026-01-01"),
-        ("01.01", "2027-01-01", "2026-01-01"),
-        ("31.12", "2026-12-31", "2025-12-31"),
-        ("16.12.", "2026-12-16", "2025-12-16"),  # a trailing dot, as Norwegians often write it
+        ("16.12", "2026-12-16"),  # still to come this year
+        ("16.11", "2026-11-16"),  # passed ten days ago: not next year (a due date then refuses it)
+        ("26.11", "2026-11-26"),
+        ("27.11", "2026-11-27"),  # tomorrow, also for a moment (which then refuses the future)
+        ("25.11", "2026-11-25"),
+        ("1.1", "2027-01-01"),  # 36 days ahead beats 329 days back
+        ("01.01", "2027-01-01"),
+        ("31.12", "2026-12-31"),
+        ("16.12.", "2026-12-16"),  # a trailing dot, as Norwegians often write it
+        ("1.6", "2026-06-01"),  # 178 days back beats 187 ahead
+        ("1.7", "2026-07-01"),  # 148 back beats 217 ahead
+        ("1.8", "2026-08-01"),
     ],
 )
-def test_parse_date_day_month(text: str, future: str, past: str) -> None:
-    assert parse_date(text, TODAY, PLAIN) == d(future)
-    assert parse_date(text, TODAY, PLAIN, past=True) == d(past)
+def test_parse_date_day_month_is_the_nearest_such_date(text: str, nearest: str) -> None:
+    assert parse_date(text, TODAY, PLAIN) == d(nearest)
+    assert parse_date(text, TODAY, PLAIN, past=True) == d(nearest)
 
 
 def test_parse_date_leap_day_in_a_leap_year() -> None:
@@ -219,7 +222,6 @@ def test_parse_date_refuses_a_year_glued_to_the_month(text: str) -> None:
         ("i dag 00:00", "2026-11-26T00:00"),
         ("16.11 09:00", "2026-11-16T09:00"),
         ("16.11 09.15", "2026-11-16T09:15"),  # after a date, a dot works in the time too
-        ("27.11 10:00", "2025-11-27T10:00"),  # dd.mm looks back a year in a moment
         ("16.11.2026 09:00", "2026-11-16T09:00"),
         ("09:00", "2026-11-26T09:00"),  # a bare time is today
         ("9:00", "2026-11-26T09:00"),
@@ -232,7 +234,6 @@ def test_parse_date_refuses_a_year_glued_to_the_month(text: str) -> None:
         ("fri", "2026-11-20T12:00"),
         ("mandag", "2026-11-23T12:00"),
         ("16.11", "2026-11-16T12:00"),  # a lone 16.11 is a date, not 16:11
-        ("27.11", "2025-11-27T12:00"),
         ("16.11.2026", "2026-11-16T12:00"),
         ("today", "2026-11-26T14:30"),
         ("i dag", "2026-11-26T14:30"),
@@ -266,6 +267,8 @@ def test_parse_moment_a_date_is_noon_even_on_a_holiday() -> None:
         "+1",
         "2026-11-27",
         "27.11.2026",
+        "27.11",  # the nearest 27.11 is tomorrow, not a year ago
+        "27.11 10:00",
         "2026-11-26T15:00",
         "2026-12-01 09:00",
         "15:00",
@@ -410,16 +413,17 @@ def test_weekday_names_look_back_zero_to_six_days(today: date, name_and_day: tup
 
 
 @given(dates, dates)
-def test_day_month_is_the_next_or_last_such_day(today: date, day: date) -> None:
+def test_day_month_is_the_nearest_such_date(today: date, day: date) -> None:
     assume((day.day, day.month) != (29, 2))
     text = f"{day.day}.{day.month}"
     ahead = parse_date(text, today, PLAIN)
     back = parse_date(text, today, PLAIN, past=True)
     assert (ahead.day, ahead.month) == (back.day, back.month) == (day.day, day.month)
-    # The next such day: on or after today, and a year before it had already passed.
-    assert ahead.replace(year=ahead.year - 1) < today <= ahead
-    # The last such day: on or before today, and a year after it is still to come.
-    assert back <= today < back.replace(year=back.year + 1)
+    # Within half a year either way, and no other year's date is nearer.
+    for found in (ahead, back):
+        assert abs((found - today).days) <= 183
+        for other in (found.year - 1, found.year + 1):
+            assert abs((found.replace(year=other) - today).days) >= abs((found - today).days)
 
 
 @given(st.integers(0, 23), st.integers(0, 59))

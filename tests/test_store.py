@@ -11,6 +11,7 @@ import orjson
 import pytest
 
 from triage_tui.caseload import Caseload
+from triage_tui.core.errors import TriageError
 from triage_tui.store import Store, StoreError, datafile, storage
 from triage_tui.store.datafile import HotFile
 from triage_tui.store.errors import DataFileError
@@ -242,7 +243,7 @@ def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseloa
 def test_restore_refuses_unknown_and_damaged_backups(caseload: Caseload) -> None:
     caseload.add("7B", "first")
     backup = caseload.store.backup()
-    with pytest.raises(StoreError, match="no backup named 'nope'"):
+    with pytest.raises(TriageError, match="no backup named 'nope'"):
         caseload.store.restore("nope")
     (backup / "triage.json").write_bytes(b"{broken")
     before = files(caseload.store.dir)

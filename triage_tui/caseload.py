@@ -118,6 +118,10 @@ class Caseload:
         if not 1 <= minutes <= 24 * 60:
             raise TriageError("a duration is 1 minute to 24 hours")
         start = self._moment(start) if start is not None else self.now() - timedelta(minutes=minutes)
+        if start + timedelta(minutes=minutes) > self.now() + timedelta(minutes=1):
+            raise TriageError(
+                f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at"
+            )
         with self.store.transaction(self.now().date()) as tx:
             return self._log(tx, start, minutes, activity, request_id, note)
 
@@ -135,12 +139,12 @@ class Caseload:
         self, request_id: int | None = None, *, activity: str | None = None, at: datetime | None = None
     ) -> tuple[Timer, TimeEntry | None]:
         """Start the one timer; a timer already running is stopped and logged first."""
-        said_when = at is not None
         at = self._moment(at)
         activity = activity or ("conversation" if request_id is not None else "other")
         ops.check_activity(activity)
         with self.store.transaction(self.now().date()) as tx:
-            stopped = self._stop(tx, at, said_when) if tx.timer is not None else None
+            # `at` is when the new timer starts, not a stop time the user gave for the old one.
+            stopped = self._stop(tx, at, said_when=False) if tx.timer is not None else None
             if request_id is not None:
                 self._get(tx, request_id)
             timer = Timer(at, activity, request_id)

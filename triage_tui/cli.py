@@ -28,7 +28,7 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
         """One line on stderr, exit 2 (argparse prints the usage too)."""
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {message} (see {self.prog} --help)\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: {printable(message)} (see {self.prog} --help)\n")
 
 
 def _request_id(text: str) -> int:
@@ -147,7 +147,11 @@ def data_dir(args: argparse.Namespace) -> Path:
 
 def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime.now) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "add" and not any(word.startswith("-") for word in extra):
+        args.summary += extra  # `triage add Mobbing --pupil AB i friminuttet`
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if args.command is None:
         parser.print_help()  # the TUI opens here once it exists
         return 0
@@ -156,10 +160,10 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime
     try:
         return run(args, clock)
     except TriageError as e:
-        print(f"triage: {e}", file=sys.stderr)
+        print(f"triage: {printable(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StoreError as e:
-        print(f"triage: {e}", file=sys.stderr)
+        print(f"triage: {printable(str(e))}", file=sys.stderr)
         return EXIT_STORE
     except KeyboardInterrupt:
         return 130

@@ -9,6 +9,7 @@ DURATION: 45, 45m, 1h, 1h30, 1.5h, 1,5t, 1:30.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from datetime import date, datetime, time, timedelta
 
 from .calendar import SchoolCalendar
@@ -47,7 +48,7 @@ def _bad_when(text: str) -> TriageError:
 
 
 def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool = False) -> date:
-    """A date. Weekday names and dd.mm look ahead (the next such day), or back if `past`."""
+    """A date. Weekday names look ahead (the next such day), or back if `past`."""
     word = " ".join(text.strip().lower().split())
     if word in _RELATIVE:
         return today + timedelta(days=_RELATIVE[word])
@@ -60,18 +61,17 @@ def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool =
         n = int(m[2]) * (1 if m[1] == "+" else -1)
         return calendar.add_school_days(today, n)
     if m := _DAY_MONTH.fullmatch(word):
-        day, month = int(m[1]), int(m[2])
-        # Without a year: the next such day, or the last one; 29.02 may be four years away.
-        step = -1 if past else 1
-        years = [int(m[3])] if m[3] else [today.year + step * n for n in range(5)]
+        # Without a year: the nearest such date (29.02 may be four years away). Never a
+        # silent jump of a year: the command then refuses a due date that has passed, or
+        # an --at in the future.
+        years = [int(m[3])] if m[3] else range(today.year - 4, today.year + 5)
+        found = []
         for year in years:
-            try:
-                found = date(year, month, day)
-            except ValueError:
-                continue
-            if m[3] or (found <= today if past else found >= today):
-                return found
-        raise _bad_when(text)
+            with suppress(ValueError):
+                found.append(date(year, int(m[2]), int(m[1])))
+        if not found:
+            raise _bad_when(text)
+        return min(found, key=lambda day: (abs((day - today).days), (day < today) != past))
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", word):
         try:
             return date.fromisoformat(word)
@@ -84,7 +84,7 @@ def parse_moment(text: str, now: datetime, calendar: SchoolCalendar) -> datetime
     """A moment in the past for `--at`: a WHEN, optionally with a time, or a bare time today.
 
     A date without a time means now when it is today, and noon on any other day.
-    Weekday names and dd.mm mean the most recent such day. A moment in the future is refused.
+    Weekday names mean the most recent such day. A moment in the future is refused.
     """
     word = " ".join(text.strip().lower().split())
     moment: datetime | None = None

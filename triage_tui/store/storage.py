@@ -35,6 +35,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import TriageError
 from ..core.model import Request, TimeEntry, Timer
 from .datafile import (
     SCHEMA_VERSION,
@@ -325,15 +326,16 @@ class Store:
         """
         with self._mutex, self._lock():
             try:
-                existed = self.hot.exists()
                 tx = Transaction(self, self.hot.load() or new_tables("hot"))
-                if tx.meta.get("last_backup") != today.isoformat():
-                    if existed:
-                        self.backup("daily")
+                first_today = tx.meta.get("last_backup") != today.isoformat()
+                if first_today:
                     tx.set_meta(last_backup=today.isoformat())
                 if tx.meta.get("archived_before", "") < archive_cutoff(today).isoformat():
                     tx.archive_old(today)
                 yield tx
+                # Only now, so a refused action writes nothing; the files still hold yesterday.
+                if first_today and self.hot.exists():
+                    self.backup("daily")
                 tx.commit()
             except BaseException:
                 self._forget_all()  # the body changed cached tables in place
@@ -405,7 +407,7 @@ class Store:
         root = self.dir / BACKUPS_NAME
         candidate = Path(name) if Path(name).is_absolute() else root / name
         if not candidate.is_dir() or candidate.parent != root:
-            raise StoreError(f"there is no backup named '{name}'; `triage backup --list` shows them")
+            raise TriageError(f"there is no backup named '{name}'; `triage backup --list` shows them")
         return candidate
 
     def restore(self, name: str) -> tuple[Path, Path]:

@@ -1,0 +1,875 @@
+"""The command line (issue 2, item 5), run in-process at a fixed clock.
+
+Every expected value was worked out by hand from DESIGN.md and a calendar. The clock starts
+at Thursday 26.11.2026 10:00. School days around it: Mon 23, Tue 24, Wed 25, Thu 26, Fri 27,
+Mon 30 Nov; Tue 1, Wed 2, Thu 3, Fri 4, Mon 7 Dec. Fri 25.12 is a public holiday, so the
+next school day on or after it is Mon 28.12. `later` is 5 school days: from Thu 26.11 that
+is Thu 03.12. No config file, so no holiday ranges.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from triage_tui.cli import main
+
+FIXED = datetime(2026, 11, 26, 10, 0)  # a Thursday
+ESC_RED = "\x1b[31m"
+
+
+@dataclass
+class Result:
+    code: int
+    out: str
+    err: str
+
+
+class Triage:
+    """`triage ... --data-dir FOLDER` in-process, at a clock the test moves by setting `now`."""
+
+    def __init__(self, folder: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        self.folder = folder
+        self.capsys = capsys
+        self.now = FIXED
+
+    def __call__(self, *args: str) -> Result:
+        self.capsys.readouterr()
+        try:
+            code = main([*args, "--data-dir", str(self.folder)], clock=lambda: self.now)
+        except SystemExit as e:  # argparse refuses bad arguments by exiting
+            code = e.code
+        out, err = self.capsys.readouterr()
+        return Result(code, out, err)
+
+    def ok(self, *args: str) -> str:
+        result = self(*args)
+        assert (result.code, result.err) == (0, ""), result.err
+        return result.out
+
+    def json(self, *args: str) -> dict[str, Any]:
+        return json.loads(self.ok(*args, "--json"))
+
+    def show(self, request_id: int) -> dict[str, Any]:
+        return self.json("show", str(request_id))
+
+    def files(self) -> dict[str, bytes | None]:
+        """Every file (bytes) and folder (None) under the data folder."""
+        return {
+            str(p.relative_to(self.folder)): p.read_bytes() if p.is_file() else None
+            for p in sorted(self.folder.rglob("*"))
+        }
+
+    def refused(self, *args: str) -> str:
+        """Run a command that must fail as bad input; return its one-line message."""
+        before = self.files()
+        result = self(*args)
+        assert result.code == 2, (result.code, result.err)
+        assert result.out == ""
+        assert result.err.endswith("\n") and len(result.err.splitlines()) == 1, result.err
+        assert self.files() == before, "a refused command changed the data folder"
+        return result.err
+
+
+@pytest.fixture
+def triage(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Triage:
+    return Triage(tmp_path / "data", capsys)
+
+
+@pytest.fixture
+def seeded(triage: Triage) -> Triage:
+    """#1 open (later, due Thu 03.12); #2 closed."""
+    triage.ok("add", "Konflikt", "i", "klassen", "--pupil", "AB")
+    triage.ok("add", "Trist", "--pupil", "CD", "--urgency", "now")
+    triage.ok("done", "2")
+    return triage
+
+
+def at(day_month: str, clock: str) -> datetime:
+    """A moment in 2026: at("30.11", "09:00")."""
+    return datetime.strptime(f"{day_month}.2026 {clock}", "%d.%m.%Y %H:%M")
+
+
+def pick(obj: dict[str, Any], *keys: str) -> dict[str, Any]:
+    return {k: obj[k] for k in keys}
+
+
+def event_types(request: dict[str, Any]) -> list[str]:
+    return [e["type"] for e in request["events"]]
+
+
+# --- add ------------------------------------------------------------------------------------
+
+
+def test_add_defaults_and_json_fields(triage: Triage) -> None:
+    request = triage.json("add", "Konflikt", "i", "klassen", "--pupil", "AB")
+
+    assert pick(request, "id", "pupil", "source", "summary", "urgency", "due", "lane", "status",
+                "outcome", "first_contact", "target_due", "target_met", "slips") == {
+        "id": 1,
+        "pupil": "AB",
+        "source": "pupil",
+        "summary": "Konflikt i klassen",
+        "urgency": "later",
+        "due": "2026-12-03",
+        "lane": "later",
+        "status": "open",
+        "outcome": None,
+        "first_contact": None,
+        "target_due": "2026-12-03",
+        "target_met": None,
+        "slips": [],
+    }  # fmt: skip
+    assert request["events"] == [
+        {"type": "created", "at": "2026-11-26T10:00:00"},
+        {"type": "classified", "at": "2026-11-26T10:00:00", "from": None, "to": "later",
+         "due": "2026-12-03", "why": None},
+    ]  # fmt: skip
+    assert triage.show(1) == request  # it was stored as printed
+
+
+def test_add_prints_the_request(triage: Triage) -> None:
+    out = triage.ok("add", "Konflikt", "i", "klassen", "--pupil", "AB")
+    assert out == "#1 AB · later · due Thu 03.12.2026 · later lane · from pupil\n  Konflikt i klassen\n"
+
+
+def test_add_takes_summary_words_on_both_sides_of_the_options(triage: Triage) -> None:
+    request = triage.json("add", "Mobbing", "--pupil", "AB", "i", "friminuttet", "--from", "teacher")
+    assert (request["summary"], request["pupil"], request["source"]) == (
+        "Mobbing i friminuttet",
+        "AB",
+        "teacher",
+    )
+    assert "unrecognized arguments: --colour" in triage.refused("add", "x", "--pupil", "AB", "--colour")
+
+
+def test_add_ids_count_up(triage: Triage) -> None:
+    assert [triage.json("add", "x", "--pupil", p)["id"] for p in ("A", "B", "C")] == [1, 2, 3]
+
+
+@pytest.mark.parametrize(
+    ("urgency", "due", "lane"),
+    [("now", "2026-11-26", "now"), ("tomorrow", "2026-11-27", "tomorrow"), ("later", "2026-12-03", "later")],
+)
+def test_add_with_urgency(triage: Triage, urgency: str, due: str, lane: str) -> None:
+    request = triage.json("add", "x", "--pupil", "AB", "--urgency", urgency)
+    assert pick(request, "urgency", "due", "lane", "target_due") == {
+        "urgency": urgency, "due": due, "lane": lane, "target_due": due,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize("source", ["pupil", "teacher", "parent", "principal", "nurse", "staff", "external"])
+def test_add_from_each_source(triage: Triage, source: str) -> None:
+    assert triage.json("add", "x", "--pupil", "AB", "--from", source)["source"] == source
+
+
+def test_add_after_the_fact(triage: Triage) -> None:
+    # Tue 24.11 08:15, `tomorrow` -> Wed 25.11, which ended yesterday with no contact.
+    request = triage.json("add", "Bekymring", "--pupil", "EF", "--from", "teacher",
+                          "--urgency", "tomorrow", "--at", "tue 08:15")  # fmt: skip
+    assert pick(request, "source", "due", "lane", "overdue", "target_due", "target_met", "slips") == {
+        "source": "teacher",
+        "due": "2026-11-25",
+        "lane": "now",
+        "overdue": True,
+        "target_due": "2026-11-25",
+        "target_met": False,
+        "slips": ["2026-11-25"],
+    }
+    assert [e["at"] for e in request["events"]] == ["2026-11-24T08:15:00"] * 2
+
+
+@pytest.mark.parametrize(("urgency", "due"), [("now", "2026-11-23"), ("tomorrow", "2026-11-23"),
+                                              ("later", "2026-11-27")])  # fmt: skip
+def test_add_classified_on_a_saturday(triage: Triage, urgency: str, due: str) -> None:
+    # Sat 21.11: `now` and `tomorrow` both mean Mon 23.11; `later` counts Mon 23 .. Fri 27.
+    request = triage.json("add", "x", "--pupil", "AB", "--urgency", urgency, "--at", "2026-11-21T12:00")
+    assert request["due"] == due
+
+
+def test_data_dir_before_the_command_and_from_the_environment(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["--data-dir", str(first), "add", "x", "--pupil", "AB"], clock=lambda: FIXED) == 0
+    monkeypatch.setenv("TRIAGE_DATA_DIR", str(second))
+    assert main(["add", "y", "--pupil", "CD", "--json"], clock=lambda: FIXED) == 0
+    capsys.readouterr()
+    assert main(["list", "--json"], clock=lambda: FIXED) == 0
+    assert [r["summary"] for r in json.loads(capsys.readouterr().out)["requests"]] == ["y"]
+    assert main(["--data-dir", str(first), "list", "--json"], clock=lambda: FIXED) == 0
+    assert [r["summary"] for r in json.loads(capsys.readouterr().out)["requests"]] == ["x"]
+
+
+def test_no_command_prints_help(triage: Triage) -> None:
+    result = triage()
+    assert result.code == 0 and "usage: triage" in result.out
+
+
+# --- list -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def queue(triage: Triage) -> Triage:
+    """At Thu 26.11 10:00: now lane #5 (due 25.11, overdue), #2 (26.11); tomorrow lane #3 (27.11);
+    later lane #4 (30.11), #7 (02.12), #1 (03.12); #6 closed."""
+    triage.ok("add", "Sover i timen", "--pupil", "AB")
+    triage.ok("add", "Slått i friminuttet", "--pupil", "CD", "--urgency", "now")
+    triage.ok("add", "Vil snakke", "--pupil", "EF", "--urgency", "tomorrow", "--from", "teacher")
+    triage.ok("add", "Fravær", "--pupil", "GH", "--at", "mon 10:00")  # Mon 23.11 + 5 = Mon 30.11
+    triage.ok("add", "Utagering", "--pupil", "IJ", "--urgency", "now", "--from", "parent",
+              "--at", "2026-11-24T09:00")  # fmt: skip
+    triage.ok("urgency", "5", "tomorrow", "--at", "2026-11-24T09:30")  # due Wed 25.11
+    triage.ok("add", "Ferdig", "--pupil", "KL", "--urgency", "now")
+    triage.ok("done", "6", "--outcome", "referred")
+    triage.ok("add", "Venner", "--pupil", "MN", "--urgency", "tomorrow")
+    triage.ok("postpone", "7", "02.12")
+    return triage
+
+
+def lanes_of(listing: str) -> dict[str, list[int]]:
+    """{"NOW (2)": [5, 2], ...} from the human listing."""
+    lanes: dict[str, list[int]] = {}
+    for line in listing.splitlines():
+        if line[:1].isalpha():
+            heading = line
+            lanes[heading] = []
+        elif line.startswith("  #"):
+            lanes[heading].append(int(line.split()[0][1:]))
+    return lanes
+
+
+def test_list_by_lane_then_due_date(queue: Triage) -> None:
+    out = queue.ok("list")
+    assert lanes_of(out) == {"NOW (2)": [5, 2], "TOMORROW (1)": [3], "LATER (3)": [4, 7, 1]}
+    line = {int(row.split()[0][1:]): row for row in out.splitlines() if row.startswith("  #")}
+    assert line[5].endswith("Utagering  [overdue, downgraded]")
+    assert "due Wed 25.11.2026" in line[5] and "parent" in line[5]
+    assert line[7].endswith("Venner  [postponed]")
+    assert line[1].endswith("Sover i timen")
+
+
+def test_list_json(queue: Triage) -> None:
+    listing = queue.json("list")
+    requests = listing["requests"]
+    assert [(r["id"], r["lane"], r["due"]) for r in requests] == [
+        (5, "now", "2026-11-25"),
+        (2, "now", "2026-11-26"),
+        (3, "tomorrow", "2026-11-27"),
+        (4, "later", "2026-11-30"),
+        (7, "later", "2026-12-02"),
+        (1, "later", "2026-12-03"),
+    ]
+    assert listing["timer"] is None
+    assert requests[0] == queue.show(5)  # each entry is the full request
+
+
+def test_list_all_includes_closed(queue: Triage) -> None:
+    assert lanes_of(queue.ok("list", "--all"))["CLOSED (1)"] == [6]
+    requests = queue.json("list", "--all")["requests"]
+    assert [r["id"] for r in requests] == [5, 2, 3, 4, 7, 1, 6]
+    assert pick(requests[-1], "status", "outcome", "lane") == {"status": "closed", "outcome": "referred",
+                                                               "lane": None}  # fmt: skip
+
+
+def test_lanes_move_with_the_calendar(queue: Triage) -> None:
+    queue.now = at("30.11", "08:00")
+    # On Mon 30.11 due 25, 26, 27 and 30.11 are today or overdue; 01.12 is tomorrow; 02 and 03.12 later.
+    requests = queue.json("list")["requests"]
+    assert [(r["id"], r["lane"]) for r in requests] == [
+        (5, "now"), (2, "now"), (3, "now"), (4, "now"), (7, "later"), (1, "later"),
+    ]  # fmt: skip
+    assert [r["urgency"] for r in requests] == ["tomorrow", "now", "tomorrow", "later", "tomorrow", "later"]
+
+
+def test_empty_lanes_say_none(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "now")
+    assert triage.ok("list").splitlines()[2:] == ["TOMORROW (0)", "  (none)", "LATER (0)", "  (none)"]
+
+
+# --- show -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def story(triage: Triage) -> Triage:
+    """#1: `now` on Thu 26.11 10:00, downgraded to `tomorrow` at 11:00 (due Fri 27.11), which
+    passes with no contact; Mon 30.11 09:00 postponed to Wed 02.12; contact Mon 12:15-13:00."""
+    triage.ok("add", "Trist", "etter", "helga", "--pupil", "AB", "--urgency", "now")
+    triage.now = at("26.11", "11:00")
+    triage.ok("urgency", "1", "tomorrow", "--why", "kan vente")
+    triage.now = at("30.11", "09:00")
+    triage.ok("postpone", "1", "wed", "--why", "foreldremøte først")
+    triage.now = at("30.11", "13:00")
+    triage.ok("log", "45", "--activity", "conversation", "--request", "1", "--note", "god samtale")
+    return triage
+
+
+def test_show_prints_history_and_time(story: Triage) -> None:
+    assert story.ok("show", "1").splitlines() == [
+        "#1 AB · tomorrow · due Wed 02.12.2026 · later lane · from pupil",
+        "  Trist etter helga",
+        "target 2026-11-26 (missed); first contact: 2026-11-30T12:15:00; waited 2 school days",
+        "history:",
+        "  2026-11-26 10:00  created",
+        "  2026-11-26 10:00  classified now, due Thu 26.11.2026",
+        "  2026-11-26 11:00  classified now → tomorrow, due Fri 27.11.2026 — kan vente",
+        "  2026-11-30 09:00  postponed Fri 27.11.2026 → Wed 02.12.2026 — foreldremøte først",
+        "slipped: 2026-11-27",
+        "time: 45 min",
+        "  2026-11-30 12:15  45 min conversation — god samtale",
+    ]
+
+
+def test_show_json(story: Triage) -> None:
+    request = story.show(1)
+    assert pick(request, "urgency", "due", "lane", "overdue", "first_contact", "target_due", "target_met",
+                "slips", "minutes") == {
+        "urgency": "tomorrow",
+        "due": "2026-12-02",
+        "lane": "later",
+        "overdue": False,
+        "first_contact": "2026-11-30T12:15:00",
+        "target_due": "2026-11-26",
+        "target_met": False,
+        "slips": ["2026-11-27"],
+        "minutes": 45,
+    }  # fmt: skip
+    assert request["events"][2:] == [
+        {"type": "classified", "at": "2026-11-26T11:00:00", "from": "now", "to": "tomorrow",
+         "due": "2026-11-27", "why": "kan vente"},
+        {"type": "postponed", "at": "2026-11-30T09:00:00", "from_due": "2026-11-27", "to_due": "2026-12-02",
+         "why": "foreldremøte først"},
+    ]  # fmt: skip
+    assert request["time"] == [{"id": 1, "start": "2026-11-30T12:15:00", "minutes": 45,
+                                "activity": "conversation", "request": 1, "note": "god samtale"}]  # fmt: skip
+
+
+def test_show_finds_closed_requests(seeded: Triage) -> None:
+    assert pick(seeded.show(2), "status", "outcome") == {"status": "closed", "outcome": "resolved"}
+
+
+# --- urgency --------------------------------------------------------------------------------
+
+
+def test_downgrade_records_from_to_and_why(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "now")
+    triage.now = at("26.11", "10:30")
+    request = triage.json("urgency", "1", "later", "--why", "venter på foreldre")
+    assert request["events"][-1] == {
+        "type": "classified", "at": "2026-11-26T10:30:00", "from": "now", "to": "later", "due": "2026-12-03",
+        "why": "venter på foreldre",
+    }  # fmt: skip
+    assert pick(request, "urgency", "due", "lane", "target_due") == {
+        "urgency": "later", "due": "2026-12-03", "lane": "later", "target_due": "2026-11-26",
+    }  # fmt: skip
+    assert triage.show(1) == request
+    assert "[downgraded]" in triage.ok("list")
+
+
+def test_upgrade_sets_due_from_its_own_moment(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--at", "mon 09:00")  # Mon 23.11: due Mon 30.11
+    triage.now = at("27.11", "08:00")
+    # At Fri 27.11 07:30 `tomorrow` is due Mon 30.11, and the target stays where `later` put it.
+    request = triage.json("urgency", "1", "tomorrow", "--at", "07:30")
+    assert request["events"][-1]["at"] == "2026-11-27T07:30:00"
+    assert pick(request, "urgency", "due", "target_due") == {
+        "urgency": "tomorrow", "due": "2026-11-30", "target_due": "2026-11-30",
+    }  # fmt: skip
+    request = triage.json("urgency", "1", "now")
+    assert pick(request, "due", "lane", "target_due") == {
+        "due": "2026-11-27", "lane": "now", "target_due": "2026-11-30",
+    }  # fmt: skip
+    assert "downgraded" not in triage.ok("list")
+
+
+# --- postpone -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("when", "due"),
+    [
+        ("+3", "2026-12-01"),  # Fri 27, Mon 30, Tue 1
+        ("fri", "2026-11-27"),
+        ("fredag", "2026-11-27"),
+        ("mandag", "2026-11-30"),
+        ("tomorrow", "2026-11-27"),
+        ("i morgen", "2026-11-27"),
+        ("02.12", "2026-12-02"),
+        ("02.12.2026", "2026-12-02"),
+        ("2026-12-02", "2026-12-02"),
+        ("sat", "2026-11-30"),  # a Saturday moves on to Monday
+        ("05.12", "2026-12-07"),
+        ("25.12", "2026-12-28"),  # Christmas Day (Fri), then the weekend
+    ],
+)
+def test_postpone_to(triage: Triage, when: str, due: str) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "now")
+    request = triage.json("postpone", "1", when)
+    assert request["due"] == due
+    assert request["events"][-1] == {"type": "postponed", "at": "2026-11-26T10:00:00",
+                                     "from_due": "2026-11-26", "to_due": due, "why": None}  # fmt: skip
+    assert request["target_due"] == "2026-11-26"
+
+
+def test_postpone_counts_from_at(triage: Triage) -> None:
+    triage.now = at("30.11", "10:00")
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "now", "--at", "thu 10:00")  # due Thu 26.11
+    request = triage.json("postpone", "1", "+1", "--why", "syk", "--at", "fri 09:00")  # Fri 27 + 1 = Mon 30
+    assert request["events"][-1] == {
+        "type": "postponed", "at": "2026-11-27T09:00:00", "from_due": "2026-11-26", "to_due": "2026-11-30",
+        "why": "syk",
+    }  # fmt: skip
+    # 26.11 ended (Fri 00:00) before the postponement, with no contact: it slipped.
+    assert pick(request, "due", "lane", "slips") == {
+        "due": "2026-11-30",
+        "lane": "now",
+        "slips": ["2026-11-26"],
+    }
+
+
+# --- log ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("duration", "minutes"),
+    [("45", 45), ("45m", 45), ("1h", 60), ("1h30", 90), ("1.5h", 90), ("1:30", 90), ("1,5t", 90)],
+)
+def test_log_duration_forms(triage: Triage, duration: str, minutes: int) -> None:
+    entry = triage.json("log", duration, "--activity", "meeting")
+    # Without --at the time was just spent: it started `minutes` before 10:00.
+    start = f"2026-11-26T{(600 - minutes) // 60:02d}:{(600 - minutes) % 60:02d}:00"
+    assert entry == {"id": 1, "start": start, "minutes": minutes, "activity": "meeting",
+                     "request": None, "note": None}  # fmt: skip
+
+
+def test_log_on_a_request_with_note_and_at(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--at", "08:00")
+    out = triage.ok(
+        "log", "30", "--activity", "conversation", "--request", "1", "--note", "ok", "--at", "09:00"
+    )
+    assert out == "logged 30 min conversation on #1, from Thu 26.11 09:00\n"
+    request = triage.show(1)
+    assert request["time"] == [{"id": 1, "start": "2026-11-26T09:00:00", "minutes": 30,
+                                "activity": "conversation", "request": 1, "note": "ok"}]  # fmt: skip
+    assert pick(request, "minutes", "first_contact", "target_met") == {
+        "minutes": 30, "first_contact": "2026-11-26T09:00:00", "target_met": True,
+    }  # fmt: skip
+
+
+def test_log_unlinked(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    assert triage.ok("log", "1h", "--activity", "documentation") == (
+        "logged 60 min documentation (unlinked), from Thu 26.11 09:00\n"
+    )
+    assert pick(triage.show(1), "minutes", "first_contact", "time") == {
+        "minutes": 0, "first_contact": None, "time": [],
+    }  # fmt: skip
+
+
+# --- start / stop ---------------------------------------------------------------------------
+
+
+def test_timer_is_stored_between_calls(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    assert triage.ok("start", "1") == "timer started on #1 at 10:00 (conversation)\n"
+    triage.now = at("26.11", "10:25")
+    assert triage.json("list")["timer"] == {"start": "2026-11-26T10:00:00", "activity": "conversation",
+                                            "request": 1}  # fmt: skip
+    assert triage.ok("list").splitlines()[-1] == "timer running on #1: 25 min (conversation) since 10:00"
+    assert triage.ok("stop") == "timer stopped; logged 25 min conversation on #1, from Thu 26.11 10:00\n"
+    assert triage.json("list")["timer"] is None
+    assert pick(triage.show(1), "minutes", "first_contact") == {
+        "minutes": 25, "first_contact": "2026-11-26T10:00:00",
+    }  # fmt: skip
+
+
+def test_starting_a_second_timer_stops_and_logs_the_first(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    triage.ok("start", "1")
+    triage.now = at("26.11", "10:40")
+    started = triage.json("start", "--activity", "documentation")
+    assert started == {
+        "timer": {"start": "2026-11-26T10:40:00", "activity": "documentation", "request": None},
+        "stopped": {"id": 1, "start": "2026-11-26T10:00:00", "minutes": 40, "activity": "conversation",
+                    "request": 1, "note": None},
+    }  # fmt: skip
+    triage.now = at("26.11", "11:00")
+    assert triage.json("stop") == {"id": 2, "start": "2026-11-26T10:40:00", "minutes": 20,
+                                   "activity": "documentation", "request": None, "note": None}  # fmt: skip
+    assert triage.show(1)["minutes"] == 40
+
+
+def test_start_and_stop_after_the_fact(triage: Triage) -> None:
+    triage.now = at("26.11", "12:00")
+    assert (
+        triage.ok("start", "--activity", "meeting", "--at", "09:30") == "timer started at 09:30 (meeting)\n"
+    )
+    assert triage.json("stop", "--at", "10:15") == {"id": 1, "start": "2026-11-26T09:30:00", "minutes": 45,
+                                                    "activity": "meeting", "request": None,
+                                                    "note": None}  # fmt: skip
+
+
+def test_start_without_activity_on_nothing_is_other(triage: Triage) -> None:
+    assert triage.json("start")["timer"] == {"start": "2026-11-26T10:00:00", "activity": "other",
+                                             "request": None}  # fmt: skip
+
+
+def test_timer_errors_change_nothing(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    assert "no timer" in triage.refused("stop")
+    triage.ok("start", "1", "--at", "09:30")
+    assert "no request 99" in triage.refused("start", "99")  # the running timer is not stopped
+    assert "09:30" in triage.refused("stop", "--at", "09:00")
+    assert "future" in triage.refused("stop", "--at", "11:00")
+    assert triage.json("list")["timer"] == {"start": "2026-11-26T09:30:00", "activity": "conversation",
+                                            "request": 1}  # fmt: skip
+
+
+@pytest.fixture
+def forgotten_timer(triage: Triage) -> Triage:
+    """A timer started Thu 26.11 10:00 and still running on Fri 27.11 08:05, after the day's
+    first write (so the daily backup is made already)."""
+    triage.ok("add", "x", "--pupil", "AB")
+    triage.ok("start", "1")
+    triage.now = at("27.11", "08:05")
+    triage.ok("add", "y", "--pupil", "CD")
+    return triage
+
+
+def test_a_timer_left_overnight_asks_when_it_stopped(forgotten_timer: Triage) -> None:
+    assert "say when it stopped" in forgotten_timer.refused("stop")
+    assert "say when it stopped" in forgotten_timer.refused("start", "2")
+    assert forgotten_timer.json("stop", "--at", "thu 15:00")["minutes"] == 300
+
+
+def test_starting_after_the_fact_does_not_log_the_night(forgotten_timer: Triage) -> None:
+    # Fri 08:00 as the new timer's start says nothing about when Thursday's timer stopped.
+    assert "say when it stopped" in forgotten_timer.refused("start", "2", "--at", "08:00")
+
+
+# --- done / reopen --------------------------------------------------------------------------
+
+
+def test_done_defaults_to_resolved(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    triage.now = at("26.11", "10:30")
+    assert (
+        triage.ok("done", "1").splitlines()[0] == "#1 AB · later · due Thu 03.12.2026 · resolved · from pupil"
+    )
+    request = triage.show(1)
+    assert pick(request, "status", "outcome", "lane", "first_contact", "target_met") == {
+        "status": "closed",
+        "outcome": "resolved",
+        "lane": None,
+        "first_contact": "2026-11-26T10:30:00",  # the close counts as contact
+        "target_met": True,
+    }
+    assert request["events"][-1] == {"type": "closed", "at": "2026-11-26T10:30:00", "outcome": "resolved"}
+    assert triage.json("list")["requests"] == []
+
+
+@pytest.mark.parametrize("outcome", ["resolved", "referred", "withdrawn", "no-action"])
+def test_done_with_outcome(triage: Triage, outcome: str) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--at", "08:00")
+    request = triage.json("done", "1", "--outcome", outcome, "--at", "09:00")
+    assert request["events"][-1] == {"type": "closed", "at": "2026-11-26T09:00:00", "outcome": outcome}
+    assert pick(request, "status", "outcome") == {"status": "closed", "outcome": outcome}
+
+
+def test_reopen_sets_a_new_due_date(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "tomorrow")  # due Fri 27.11
+    triage.ok("done", "1", "--at", "10:00")
+    triage.now = at("30.11", "09:00")
+    triage.ok("reopen", "1")  # as `tomorrow` classified on Mon 30.11: Tue 01.12
+    request = triage.show(1)
+    assert pick(request, "status", "outcome", "urgency", "due", "lane", "target_due", "first_contact") == {
+        "status": "open",
+        "outcome": None,
+        "urgency": "tomorrow",
+        "due": "2026-12-01",
+        "lane": "tomorrow",
+        "target_due": "2026-11-27",
+        "first_contact": "2026-11-26T10:00:00",
+    }  # fmt: skip
+    assert request["events"][-1] == {"type": "reopened", "at": "2026-11-30T09:00:00", "due": "2026-12-01"}
+    assert event_types(request) == ["created", "classified", "closed", "reopened"]
+
+
+def test_reopen_a_later_request_after_the_fact(triage: Triage) -> None:
+    triage.now = at("01.12", "12:00")
+    triage.ok("add", "x", "--pupil", "AB", "--at", "thu 10:00")
+    triage.ok("done", "1", "--at", "thu 11:00")
+    # Mon 30.11 + 5 school days: Tue 1, Wed 2, Thu 3, Fri 4, Mon 7.
+    assert triage.json("reopen", "1", "--at", "mon 09:00")["due"] == "2026-12-07"
+
+
+# --- edit -----------------------------------------------------------------------------------
+
+
+def test_edit(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    triage.now = at("26.11", "10:05")
+    request = triage.json("edit", "1", "--pupil", "CD", "--from", "nurse", "--summary", "Hodepine")
+    assert pick(request, "pupil", "source", "summary", "urgency", "due") == {
+        "pupil": "CD", "source": "nurse", "summary": "Hodepine", "urgency": "later", "due": "2026-12-03",
+    }  # fmt: skip
+    assert request["events"][-1] == {
+        "type": "edited",
+        "at": "2026-11-26T10:05:00",
+        "changes": {"pupil": ["AB", "CD"], "source": ["pupil", "nurse"], "summary": ["x", "Hodepine"]},
+    }
+    assert "edited pupil: AB → CD" in triage.ok("show", "1")
+
+
+# --- backup / restore -----------------------------------------------------------------------
+
+
+def test_backup_and_list(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    made = triage.ok("backup")
+    assert made.startswith("backup made: ")
+    path = Path(made.removeprefix("backup made: ").strip())
+    assert path.parent == triage.folder / "backups"
+    assert (path / "triage.json").is_file()
+    assert triage.ok("backup", "--list") == f"{path.name}\n"
+
+
+def test_restore_brings_a_backup_back_and_keeps_what_was_there(triage: Triage) -> None:
+    triage.ok("add", "first", "--pupil", "AB")
+    name = Path(triage.ok("backup").removeprefix("backup made: ").strip()).name
+    triage.ok("add", "second", "--pupil", "CD")
+    out = triage.ok("restore", name)
+    assert out.startswith(f"restored {name}; what was there before is kept in backup ")
+    before = out.strip().rsplit(" ", 1)[1]
+    assert [r["summary"] for r in triage.json("list")["requests"]] == ["first"]
+    triage.ok("restore", before)
+    assert [r["summary"] for r in triage.json("list")["requests"]] == ["first", "second"]
+    assert triage.json("add", "third", "--pupil", "EF")["id"] == 3  # ids are never reused
+
+
+def test_restore_an_unknown_backup_changes_nothing(seeded: Triage) -> None:
+    before = seeded.files()
+    result = seeded("restore", "20200101T000000-daily")
+    assert result.code != 0 and result.out == ""
+    assert len(result.err.splitlines()) == 1 and "backup --list" in result.err
+    assert seeded.files() == before
+
+
+def test_restore_an_unknown_backup_is_bad_input(seeded: Triage) -> None:
+    assert seeded("restore", "no-such-backup").code == 2
+
+
+# --- bad input: exit 2, one line on stderr, nothing written ---------------------------------
+
+BAD_INPUT = [
+    # unknown or malformed ids
+    (["show", "99"], "no request 99"),
+    (["show", "abc"], "not a request id"),
+    (["urgency", "99", "now"], "no request 99"),
+    (["postpone", "99", "fri"], "no request 99"),
+    (["done", "99"], "no request 99"),
+    (["reopen", "99"], "no request 99"),
+    (["edit", "99", "--pupil", "XY"], "no request 99"),
+    (["log", "30", "--activity", "conversation", "--request", "99"], "no request 99"),
+    (["start", "99"], "no request 99"),
+    (["done", "0"], "not a request id"),
+    # add
+    (["add", "x"], "--pupil"),
+    (["add", "--pupil", "AB"], "SUMMARY"),
+    (["add", "", "--pupil", "AB"], "summary cannot be empty"),
+    (["add", "   ", "--pupil", "AB"], "summary cannot be empty"),
+    (["add", "x", "--pupil", " "], "pupil code cannot be empty"),
+    (["add", "x", "--pupil", "AB", "--urgency", "asap"], "asap"),
+    (["add", "x", "--pupil", "AB", "--from", "grandma"], "grandma"),
+    (["add", "x", "--pupil", "AB", "--at", "tomorrow"], "future"),
+    (["add", "x", "--pupil", "AB", "--at", "10:30"], "future"),
+    (["add", "x", "--pupil", "AB", "--at", "32.13"], "not a date"),
+    (["add", "x", "--pupil", "AB", "--at", "25:00"], "not a date"),
+    # urgency
+    (["urgency", "1", "soon"], "soon"),
+    (["urgency", "1", "later"], "already 'later'"),
+    (["urgency", "2", "now"], "reopen it first"),
+    (["urgency", "1", "now", "--at", "09:00"], "order they happened"),  # before it was created
+    # postpone
+    (["postpone", "1", "someday"], "not a date"),
+    (["postpone", "1", "31.02"], "not a date"),
+    (["postpone", "1", "2026-13-01"], "not a date"),
+    (["postpone", "1", "fri"], "not later than"),  # due Thu 03.12 already
+    (["postpone", "1", "03.12"], "not later than"),
+    (["postpone", "1", "yesterday"], "passed"),
+    (["postpone", "2", "+10"], "reopen it first"),
+    # log
+    (["log", "abc", "--activity", "conversation"], "not a duration"),
+    (["log", "1h75", "--activity", "conversation"], "not a duration"),
+    (["log", "0", "--activity", "conversation"], "1 minute to 24 hours"),
+    (["log", "25h", "--activity", "conversation"], "1 minute to 24 hours"),
+    (["log", "30", "--activity", "coffee"], "coffee"),
+    (["log", "30"], "--activity"),
+    (["log", "30", "--activity", "conversation", "--at", "11:00"], "future"),
+    # done / reopen / edit
+    (["done", "1", "--outcome", "fixed"], "fixed"),
+    (["done", "2"], "already closed"),
+    (["reopen", "1"], "open already"),
+    (["edit", "1"], "nothing to change"),
+    (["edit", "1", "--pupil", "AB"], "nothing to change"),
+    (["edit", "1", "--summary", " "], "summary cannot be empty"),
+    (["start", "--activity", "coffee"], "coffee"),
+]
+
+
+@pytest.mark.parametrize(("args", "message"), BAD_INPUT, ids=[" ".join(a) for a, _ in BAD_INPUT])
+def test_bad_input_is_refused_and_changes_nothing(seeded: Triage, args: list[str], message: str) -> None:
+    assert message in seeded.refused(*args)
+
+
+def test_a_refused_command_on_a_new_day_writes_nothing(seeded: Triage) -> None:
+    seeded.now = at("27.11", "08:00")
+    seeded.refused("urgency", "99", "now")
+
+
+@pytest.mark.parametrize(
+    "args", [["postpone", "1", f"{ESC_RED}fri"], ["log", ESC_RED, "--activity", "meeting"]]
+)
+def test_bad_input_is_quoted_literally(seeded: Triage, args: list[str]) -> None:
+    assert "\x1b" not in seeded.refused(*args)
+
+
+# --- derived fields -------------------------------------------------------------------------
+
+
+def test_first_contact_is_the_start_of_the_first_linked_time_entry(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--at", "08:00")
+    triage.ok("add", "y", "--pupil", "CD", "--at", "08:00")
+    triage.ok("log", "20", "--activity", "conversation", "--request", "1")  # 09:40
+    assert triage.show(1)["first_contact"] == "2026-11-26T09:40:00"
+    triage.ok("log", "10", "--activity", "meeting", "--at", "08:30")  # unlinked: not contact
+    triage.ok("log", "10", "--activity", "meeting", "--request", "2", "--at", "08:45")  # another request
+    triage.ok("log", "15", "--activity", "observation", "--request", "1", "--at", "09:05")  # recorded later
+    assert triage.show(1)["first_contact"] == "2026-11-26T09:05:00"
+    triage.now = at("26.11", "11:00")
+    triage.ok("done", "1")  # a close after the first entry does not move it
+    assert triage.show(1)["first_contact"] == "2026-11-26T09:05:00"
+
+
+def test_target_missed_after_a_downgrade_although_due_has_not_passed(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "now")  # target Thu 26.11
+    triage.now = at("26.11", "11:00")
+    triage.ok("urgency", "1", "later")  # due Thu 03.12
+    triage.now = at("28.11", "12:00")  # Saturday, two days later
+    triage.ok("log", "30", "--activity", "conversation", "--request", "1")
+    request = triage.show(1)
+    assert pick(request, "due", "overdue", "first_contact", "target_due", "target_met", "slips") == {
+        "due": "2026-12-03",
+        "overdue": False,
+        "first_contact": "2026-11-28T11:30:00",
+        "target_due": "2026-11-26",
+        "target_met": False,
+        "slips": [],  # 26.11 was replaced before it ended; 03.12 has not ended
+    }
+    assert "target 2026-11-26 (missed)" in triage.ok("show", "1")
+
+
+def test_target_met_when_contact_is_on_the_target_day(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "tomorrow")  # target Fri 27.11
+    triage.now = at("27.11", "15:00")
+    triage.ok("log", "30", "--activity", "conversation", "--request", "1")
+    triage.now = at("30.11", "09:00")
+    assert pick(triage.show(1), "target_met", "slips") == {"target_met": True, "slips": []}
+
+
+@pytest.mark.parametrize(
+    ("now", "slips", "target_met"),
+    [
+        (at("27.11", "23:59"), [], None),  # the due day has not ended
+        (at("28.11", "00:00"), ["2026-11-27"], False),
+        (at("30.11", "09:00"), ["2026-11-27"], False),
+    ],
+)
+def test_a_slip_appears_when_the_due_date_ends_without_contact(
+    triage: Triage, now: datetime, slips: list[str], target_met: bool | None
+) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "tomorrow")  # due Fri 27.11
+    triage.now = now
+    assert pick(triage.show(1), "slips", "target_met") == {"slips": slips, "target_met": target_met}
+
+
+def test_contact_after_the_due_date_keeps_the_slip(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB", "--urgency", "tomorrow")  # due Fri 27.11
+    triage.now = at("30.11", "10:00")
+    triage.ok("log", "30", "--activity", "conversation", "--request", "1")
+    triage.now = at("04.12", "10:00")  # a week on, open, still due 27.11: overdue, but slipped once
+    request = triage.show(1)
+    assert pick(request, "slips", "overdue", "target_met") == {
+        "slips": ["2026-11-27"], "overdue": True, "target_met": False,
+    }  # fmt: skip
+
+
+def test_after_the_fact_gives_the_same_answers_as_live(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = Triage(tmp_path / "live", capsys)
+    live.ok("add", "Gruer seg", "--pupil", "AB", "--urgency", "tomorrow")  # Thu 26.11 10:00, due 27.11
+    live.now = at("30.11", "09:00")
+    assert live.show(1)["slips"] == ["2026-11-27"]
+    live.ok("postpone", "1", "wed", "--why", "venter på lærer")  # Wed 02.12
+    live.now = at("02.12", "14:00")
+    live.ok("log", "30", "--activity", "conversation", "--request", "1")  # 13:30
+    live.now = at("03.12", "10:00")
+
+    after = Triage(tmp_path / "after", capsys)
+    after.now = at("03.12", "10:00")
+    after.ok("add", "Gruer seg", "--pupil", "AB", "--urgency", "tomorrow", "--at", "2026-11-26T10:00")
+    after.ok("postpone", "1", "wed", "--why", "venter på lærer", "--at", "2026-11-30T09:00")
+    after.ok("log", "30", "--activity", "conversation", "--request", "1", "--at", "2026-12-02T13:30")
+
+    recorded_live, recorded_after = live.show(1), after.show(1)
+    expected = {
+        "due": "2026-12-02",
+        "slips": ["2026-11-27"],
+        "target_due": "2026-11-27",
+        "target_met": False,
+        "first_contact": "2026-12-02T13:30:00",
+    }
+    assert pick(recorded_live, *expected) == expected
+    assert pick(recorded_after, *expected) == expected
+    assert recorded_after == recorded_live
+
+
+# --- user text is stored verbatim and shown literally ---------------------------------------
+
+
+def test_markup_and_escapes_are_stored_verbatim_and_shown_literally(triage: Triage) -> None:
+    summary, pupil, why, note = (
+        f"[bold]x[/] {ESC_RED}rød",
+        "[red]P1",
+        f"[i]fordi[/i] {ESC_RED}",
+        f"{ESC_RED}[link=x]n",
+    )
+    added = triage.ok("add", summary, "--pupil", pupil, "--urgency", "now")
+    downgraded = triage.ok("urgency", "1", "later", "--why", why)
+    logged = triage.ok("log", "15", "--activity", "conversation", "--request", "1", "--note", note)
+    listing, shown, as_json = triage.ok("list"), triage.ok("show", "1"), triage.ok("show", "1", "--json")
+
+    request = json.loads(as_json)
+    assert (request["pupil"], request["summary"]) == (pupil, summary)
+    assert request["events"][-1]["why"] == why
+    assert request["time"][0]["note"] == note
+    assert all("\x1b" not in out for out in (added, downgraded, logged, listing, shown, as_json))
+    assert added.splitlines() == [
+        "#1 [red]P1 · now · due Thu 26.11.2026 · now lane · from pupil",
+        "  [bold]x[/] \\x1b[31mrød",
+    ]
+    assert "  [bold]x[/] \\x1b[31mrød  [downgraded]" in listing
+    assert "— [i]fordi[/i] \\x1b[31m\n" in shown
+    assert "— \\x1b[31m[link=x]n\n" in shown
+
+
+def test_newlines_in_text_are_spelled_out(triage: Triage) -> None:
+    out = triage.ok("add", "to\nlinjer", "--pupil", "AB")
+    assert out.splitlines()[1] == "  to\\nlinjer"
+    assert triage.show(1)["summary"] == "to\nlinjer"
