@@ -1,4 +1,4 @@
-"""`make demo`: a store under a temporary folder with one school year of data ending today."""
+"""`make demo`: one school year of data ending today, in a temporary folder, opened in the TUI."""
 
 from __future__ import annotations
 
@@ -15,8 +15,11 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="triage-demo-"))
     requests, entries = generate(folder, years=1, seed=7)
     print(f"Demo store with {requests} requests and {entries} time entries: {folder}")
-    print(f"Try:  TRIAGE_DATA_DIR={folder} .venv/bin/triage list")
-    print(f"      TRIAGE_DATA_DIR={folder} .venv/bin/triage show {requests}")
+    if "--no-tui" not in sys.argv:
+        from triage_tui.ui.app import create_app
+
+        create_app(folder).run()
+    print(f"Again:  TRIAGE_DATA_DIR={folder} .venv/bin/triage   (or: triage list, triage show {requests})")
 
 
 if __name__ == "__main__":

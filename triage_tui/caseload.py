@@ -210,3 +210,21 @@ class Caseload:
 
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())
+
+    def minutes_on(self, day: date) -> int:
+        """Minutes logged on time entries that started on `day` (the hot data holds recent days)."""
+        return sum(t.minutes for t in self.store.snapshot()[1].values() if t.start.date() == day)
+
+    def slipped_since(self, since: date) -> list[tuple[Request, date]]:
+        """Open requests whose due date slipped on a day from `since` up to yesterday."""
+        now = self.now()
+        requests, entries, _ = self.store.snapshot()
+        by_request: dict[int, list[TimeEntry]] = {}
+        for t in entries.values():
+            if t.request_id is not None:
+                by_request.setdefault(t.request_id, []).append(t)
+        slipped = []
+        for request in self.open_requests():
+            contact = request.first_contact(by_request.get(request.id, []))
+            slipped += [(request, d) for d in request.slips(contact, now) if since <= d < now.date()]
+        return slipped

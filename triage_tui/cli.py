@@ -152,10 +152,20 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime
         args.summary += extra  # `triage add Mobbing --pupil AB i friminuttet`
     elif extra:
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if args.command is None:
-        parser.print_help()  # the TUI opens here once it exists
-        return 0
     from .store import StoreError
+
+    if args.command is None:
+        try:
+            from .ui.app import create_app
+
+            create_app(data_dir(args), clock).run()
+            return 0
+        except TriageError as e:
+            print(f"triage: {printable(str(e))}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        except StoreError as e:
+            print(f"triage: {printable(str(e))}", file=sys.stderr)
+            return EXIT_STORE
 
     try:
         return run(args, clock)

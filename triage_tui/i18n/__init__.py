@@ -1,0 +1,43 @@
+"""Message catalogs: English and Norwegian bokmål, for every string the TUI shows."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from datetime import date
+
+from . import en, nb
+
+CATALOGS: dict[str, Mapping[str, str]] = {"en": en.MESSAGES, "nb": nb.MESSAGES}
+WEEKDAYS = {"en": en.WEEKDAYS, "nb": nb.WEEKDAYS}
+
+
+def language_for(configured: str | None, environ: Mapping[str, str] = os.environ) -> str:
+    """The config's language, else Norwegian when $LC_ALL/$LC_MESSAGES/$LANG asks for it."""
+    if configured in CATALOGS:
+        return configured
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name, "")
+        if value:
+            return "nb" if value.split("_")[0].split(".")[0] in ("nb", "no", "nn") else "en"
+    return "en"
+
+
+class Messages:
+    """`t("key", name=value)` gives the text in the chosen language."""
+
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self._catalog = CATALOGS[language]
+
+    def __call__(self, key: str, **values: object) -> str:
+        text = self._catalog.get(key) or en.MESSAGES[key]
+        return text.format(**values) if values else text
+
+    def day(self, d: date) -> str:
+        """`tor 19.11` in Norwegian, `Thu 19.11` in English."""
+        return f"{WEEKDAYS[self.language][d.weekday()]} {d:%d.%m}"
+
+    def minutes(self, minutes: int) -> str:
+        hours, rest = divmod(minutes, 60)
+        return f"{hours} h {rest:02d}" if hours else f"{rest} min"

@@ -1,0 +1,61 @@
+"""The app, built by a factory from a data folder and a clock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from datetime import datetime
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.screen import Screen
+
+from ..caseload import Caseload
+from ..i18n import Messages, language_for
+from ..store import Store
+from ..store.config import load_settings
+from .screens.queue import QueueScreen
+
+# The app waits less for the lock than the shell does: it must not look frozen.
+LOCK_TIMEOUT = 3.0
+
+
+class TriageApp(App[None]):
+    CSS_PATH = "triage.tcss"
+    TITLE = "triage"
+
+    def __init__(self, caseload: Caseload, t: Messages) -> None:
+        super().__init__()
+        self.caseload = caseload
+        self.t = t
+
+    def on_mount(self) -> None:
+        self.push_screen(QueueScreen(self.caseload, self.t))
+
+    def _fatal_error(self) -> None:
+        """Textual prints a traceback with local variables, which would show pupil data."""
+        if os.environ.get("TRIAGE_DEBUG"):
+            return super()._fatal_error()
+        self.bell()
+        kind = type(self._exception).__name__ if self._exception else "error"
+        self._exit_renderables.append(
+            f"triage stopped on an internal error ({kind}); everything saved before it is kept. "
+            "Set TRIAGE_DEBUG=1 to see details."
+        )
+        self._close_messages_no_wait()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        commands: Callable[[], list] | None = getattr(screen, "palette_commands", None)
+        if commands is not None:
+            for title, help, callback in commands():
+                yield SystemCommand(title, help, callback)
+        yield from super().get_system_commands(screen)
+
+
+def create_app(data_dir: Path, clock: Callable[[], datetime] = datetime.now, language: str | None = None) -> TriageApp:
+    """The app on the store at `data_dir`, at `clock`; the language from the argument, the
+    config file, or $LANG."""
+    settings = load_settings(data_dir)
+    store = Store(data_dir, lock_timeout=LOCK_TIMEOUT, backups_kept=settings.backups_kept)
+    t = Messages(language or language_for(settings.language))
+    return TriageApp(Caseload(store, settings, clock), t)

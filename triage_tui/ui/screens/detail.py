@@ -1,0 +1,110 @@
+"""One request: its state, full history and time, and editing pupil, source and summary."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...caseload import Caseload
+from ...core.model import SOURCES
+from ...core.text import printable
+from ...i18n import Messages
+from ..text import event_line, literal, translate_bindings
+from .forms import Field, Form, Values
+
+
+class RequestScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape,q", "back", "Back", id="back"),
+        Binding("e", "edit", "Edit", id="edit"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+    ]
+
+    def __init__(self, caseload: Caseload, t: Messages, request_id: int) -> None:
+        super().__init__()
+        self.caseload = caseload
+        self.t = t
+        self.request_id = request_id
+        translate_bindings(self, t)
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="detail"):
+            yield Static("", id="detail-body")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.show()
+
+    def show(self) -> None:
+        t, caseload = self.t, self.caseload
+        request, entries = caseload.find(self.request_id)
+        info = caseload.describe(request, entries)
+        text = Text()
+        text.append(f"#{request.id} · ", style="bold")
+        text.append_text(literal(request.pupil, "bold"))
+        text.append(f" · {t(f'source.{request.source}')}\n")
+        text.append_text(literal(request.summary))
+        text.append("\n\n")
+        if request.is_open:
+            lane = t(f"lane.{info['lane']}")
+            state = t("detail.state_open", urgency=t(f"urgency.{request.urgency}"), due=t.day(request.due), lane=lane)
+        else:
+            state = t("detail.state_closed", outcome=t(f"outcome.{request.outcome}"))
+        met = {True: "met", False: "missed", None: "pending"}[info["target_met"]]
+        contact = request.first_contact(entries)
+        contact_text = (
+            t("detail.first_contact", when=f"{t.day(contact.date())} {contact:%H:%M}")
+            if contact
+            else t("detail.no_contact")
+        )
+        text.append(f"{state}\n{t('detail.target', due=t.day(request.target_due), state=t(f'target.{met}'))}"
+                    f" · {contact_text}\n")  # fmt: skip
+        if info["slips"]:
+            dates = ", ".join(t.day(s) for s in request.slips(contact, caseload.now()))
+            text.append(t("detail.slips", dates=dates) + "\n", style="bold red")
+        text.append(f"\n{t('detail.history')}\n", style="bold underline")
+        for event in request.events:
+            text.append(f"  {t.day(event.at.date())} {event.at:%H:%M}  {event_line(t, event)}\n")
+        text.append(f"\n{t('detail.time')}\n", style="bold underline")
+        if not entries:
+            text.append(f"  {t('detail.no_time')}\n", style="dim")
+        for entry in sorted(entries, key=lambda e: e.start):
+            note = f" — {printable(entry.note)}" if entry.note else ""
+            text.append(
+                f"  {t.day(entry.start.date())} {entry.start:%H:%M}  {t.minutes(entry.minutes)}"
+                f"  {t(f'activity.{entry.activity}')}{note}\n"
+            )
+        self.query_one("#detail-body", Static).update(text)
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def action_edit(self) -> None:
+        t = self.t
+        request, _ = self.caseload.find(self.request_id)
+
+        def save(values: Values) -> str:
+            self.caseload.edit(self.request_id, **values)
+            return t("msg.edited", id=self.request_id)
+
+        form = Form(
+            t,
+            t("form.edit.title", id=request.id),
+            [
+                Field("pupil", t("form.pupil"), request.pupil),
+                Field("source", t("form.source"), request.source,
+                      options=[(s, t(f"source.{s}")) for s in SOURCES]),  # fmt: skip
+                Field("summary", t("form.summary"), request.summary),
+            ],
+            save,
+        )
+        self.app.push_screen(form, lambda saved: saved and self.show())
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.t, self))

@@ -1,0 +1,403 @@
+"""The queue: three lanes, Now / Tomorrow / Later, where requests stand today."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ...caseload import LANES, Caseload
+from ...core.errors import TriageError
+from ...core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, is_downgrade
+from ...core.parsing import parse_date, parse_duration, parse_moment
+from ...core.text import printable
+from ...i18n import Messages
+from ...store import StoreError
+from ..text import event_line, literal, translate_bindings
+from ..widgets.lane import Lane, LaneTable
+from ..widgets.status import StatusBar
+from .forms import Field, Form, Values
+
+
+class QueueScreen(Screen):
+    BINDINGS = [
+        Binding("a", "add", "Add", id="add"),
+        Binding("1", "classify('now')", "Now", id="now"),
+        Binding("2", "classify('tomorrow')", "Tomorrow", id="tomorrow"),
+        Binding("3", "classify('later')", "Later", id="later"),
+        Binding("p", "postpone", "Postpone", id="postpone"),
+        Binding("t", "timer", "Timer", id="timer"),
+        Binding("l", "log", "Log time", id="log"),
+        Binding("d", "close", "Close", id="close"),
+        Binding("enter", "open", "Open", show=False, id="open"),
+        Binding("w", "review", "Week", id="review"),
+        Binding("slash", "filter", "Filter", key_display="/", id="filter"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+        Binding("q", "app.quit", "Quit", id="quit"),
+        Binding("tab", "lane(1)", "Next lane", show=False, id="next_lane"),
+        Binding("shift+tab", "lane(-1)", "Previous lane", show=False, id="previous_lane"),
+        Binding("escape", "clear_filter", "Cancel", show=False, id="cancel"),
+    ]
+
+    def __init__(self, caseload: Caseload, t: Messages) -> None:
+        super().__init__()
+        self.caseload = caseload
+        self.t = t
+        self.today = caseload.now().date()
+        self.filter_text = ""
+        self.requests: dict[int, Request] = {}
+        self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
+        translate_bindings(self, t)
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=self.t("filter.placeholder"), id="filter", disabled=True)
+        yield Static(self.t("msg.welcome"), id="welcome")
+        with VerticalScroll(id="lanes", can_focus=False):
+            for lane in LANES:
+                yield Lane(lane, self.t)
+        yield Static("", id="preview")
+        yield StatusBar(self.caseload, self.t)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_queue()
+        self.announce_slips()
+        self.set_interval(0.5, self.pick_up_changes)
+        self.set_interval(20, self.check_new_day)
+
+    # -- showing -----------------------------------------------------------------------
+    def refresh_queue(self) -> None:
+        """Re-read the open requests and show them by lane, keeping the selection."""
+        today = self.caseload.now().date()
+        calendar = self.caseload.calendar
+        requests = self.caseload.open_requests()
+        self.requests = {r.id: r for r in requests}
+        shown = [r for r in requests if self.matches(r)]
+        lanes: dict[str, list[Request]] = {lane: [] for lane in LANES}
+        for r in shown:
+            lanes[r.lane(today, calendar)].append(r)
+        for lane in LANES:
+            self.query_one(f"#lane-{lane}", Lane).show(lanes[lane], today, calendar)
+        status = self.query_one(StatusBar)
+        status.counts = {lane: len(members) for lane, members in lanes.items()}
+        status.overdue = sum(r.is_overdue(today) for r in shown)
+        status.refresh_status()
+        self.query_one("#welcome").display = not requests and not self.caseload.store.snapshot()[1]
+        self.select(self.selected_id)
+
+    def matches(self, request: Request) -> bool:
+        words = self.filter_text.lower().split()
+        haystack = f"{request.pupil} {request.summary} #{request.id}".lower()
+        return all(word in haystack for word in words)
+
+    def lanes_with_rows(self) -> list[LaneTable]:
+        return [table for table in self.query(LaneTable) if table.row_count]
+
+    def select(self, request_id: int | None) -> None:
+        """Put the cursor on a request, wherever its lane is now; else on the first row."""
+        tables = self.lanes_with_rows()
+        for table in tables:
+            if request_id is not None and str(request_id) in table.rows:
+                table.move_cursor(row=table.get_row_index(str(request_id)))
+                table.focus()
+                break
+        else:
+            focused = self.focused
+            if isinstance(focused, LaneTable) and focused.row_count:
+                table = focused
+            elif tables:
+                table = tables[0]
+                table.focus()
+            else:
+                self.selected_id = None
+                self.show_preview()
+                return
+            self.selected_id = self.row_id(table)
+        self.show_preview()
+
+    def row_id(self, table: LaneTable) -> int | None:
+        if not table.row_count:
+            return None
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        return int(key) if key else None
+
+    def selected(self) -> Request | None:
+        return self.requests.get(self.selected_id) if self.selected_id is not None else None
+
+    @on(DataTable.RowHighlighted)
+    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table is self.focused or self.selected_id is None:
+            self.selected_id = int(event.row_key.value) if event.row_key.value else None
+            self.show_preview()
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, LaneTable) and event.widget.row_count:
+            self.selected_id = self.row_id(event.widget)
+            self.show_preview()
+
+    def show_preview(self) -> None:
+        request = self.selected()
+        preview = self.query_one("#preview", Static)
+        if request is None:
+            preview.update(self.t("preview.none"))
+            return
+        text = Text()
+        text.append(f"#{request.id} ", style="bold")
+        text.append_text(literal(request.pupil, "bold"))
+        text.append(" · ")
+        text.append_text(literal(request.summary))
+        text.append("\n" + self.t("preview.latest", event=event_line(self.t, request.latest_event)))
+        preview.update(text)
+
+    # -- keeping up with the day and with other processes --------------------------------
+    def pick_up_changes(self) -> None:
+        try:
+            if self.caseload.store.changed():
+                self.refresh_queue()
+        except StoreError as e:
+            self.notify(printable(self.t("msg.store_error", error=str(e))), severity="error", markup=False)
+
+    def check_new_day(self) -> None:
+        today = self.caseload.now().date()
+        if today != self.today:
+            self.today = today
+            self.refresh_queue()
+            self.announce_slips()
+
+    def announce_slips(self) -> None:
+        """List what slipped since the last school day (on a school day only)."""
+        calendar = self.caseload.calendar
+        if not calendar.is_school_day(self.today):
+            return
+        since = calendar.previous_school_day(self.today)
+        slipped = self.caseload.slipped_since(since)
+        if slipped:
+            items = ", ".join(f"#{r.id} {printable(r.pupil)} ({self.t.day(d)})" for r, d in slipped)
+            message = self.t("msg.slipped", day=self.t.day(since), items=items)
+            self.notify(message, severity="warning", timeout=20, markup=False)
+
+    # -- acting ------------------------------------------------------------------------
+    def need_selection(self) -> Request | None:
+        request = self.selected()
+        if request is None:
+            self.notify(self.t("msg.no_selection"), severity="warning")
+        return request
+
+    def attempt(self, action: Callable[[], str]) -> None:
+        """Run one action without a form: show what it did, or why it was refused."""
+        try:
+            message = action()
+        except (TriageError, StoreError) as e:
+            self.notify(printable(self.t("msg.save_failed", error=str(e))), severity="error", markup=False)
+            return
+        self.notify(printable(message), markup=False)
+        self.refresh_queue()
+
+    def open_form(self, title: str, fields: list[Field], save: Callable[[Values], str]) -> None:
+        self.app.push_screen(Form(self.t, title, fields, save), lambda saved: saved and self.refresh_queue())
+
+    def choices(self, prefix: str, keys: tuple[str, ...] | dict[str, str]) -> list[tuple[str, str]]:
+        return [(key, self.t(f"{prefix}.{key}")) for key in keys]
+
+    def action_add(self) -> None:
+        t = self.t
+
+        def save(values: Values) -> str:
+            request = self.caseload.add(
+                values["pupil"], values["summary"], source=values["source"], urgency=values["urgency"]
+            )
+            self.selected_id = request.id
+            lane = t(f"lane.{request.lane(self.caseload.now().date(), self.caseload.calendar)}")
+            return t("msg.added", id=request.id, lane=lane, due=t.day(request.due))
+
+        self.open_form(
+            t("form.add.title"),
+            [
+                Field("pupil", t("form.pupil"), placeholder=t("form.pupil.placeholder")),
+                Field("source", t("form.source"), "pupil", options=self.choices("source", SOURCES)),
+                Field("summary", t("form.summary"), placeholder=t("form.summary.placeholder")),
+                Field("urgency", t("form.urgency"), "later", options=self.choices("urgency", URGENCIES)),
+            ],
+            save,
+        )
+
+    def action_classify(self, urgency: str) -> None:
+        request = self.need_selection()
+        if request is None:
+            return
+        t = self.t
+
+        def classify(why: str | None = None) -> str:
+            changed = self.caseload.classify(request.id, urgency, why=why)
+            return t("msg.classified", id=request.id, urgency=t(f"urgency.{urgency}"), due=t.day(changed.due))
+
+        if is_downgrade(request.urgency, urgency):
+            self.open_form(
+                t("form.downgrade.title", id=request.id, urgency=t(f"urgency.{urgency}")),
+                [Field("why", t("form.why"))],
+                lambda values: classify(values["why"] or None),
+            )
+        else:
+            self.attempt(classify)
+
+    def action_postpone(self) -> None:
+        request = self.need_selection()
+        if request is None:
+            return
+        t = self.t
+
+        def save(values: Values) -> str:
+            due = parse_date(values["when"], self.caseload.now().date(), self.caseload.calendar)
+            changed = self.caseload.postpone(request.id, due, why=values["why"] or None)
+            return t("msg.postponed", id=request.id, due=t.day(changed.due))
+
+        self.open_form(
+            t("form.postpone.title", id=request.id, due=t.day(request.due)),
+            [
+                Field("when", t("form.when"), placeholder=t("form.when.placeholder")),
+                Field("why", t("form.why")),
+            ],
+            save,
+        )
+
+    def action_timer(self) -> None:
+        t, caseload = self.t, self.caseload
+        timer = caseload.timer
+        if timer is None:
+            request = self.selected()
+            request_id = request.id if request else None
+
+            def start() -> str:
+                caseload.start_timer(request_id)
+                return t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
+
+            self.attempt(start)
+            return
+
+        def stop(values: Values | None = None) -> str:
+            at = parse_moment(values["at"], caseload.now(), caseload.calendar) if values else None
+            entry = caseload.stop_timer(at=at)
+            return t("msg.timer_stopped", time=t.minutes(entry.minutes))
+
+        if timer.start.date() == caseload.now().date():
+            self.attempt(stop)
+        else:  # left running overnight: ask when it stopped
+            since = f"{t.day(timer.start.date())} {timer.start:%H:%M}"
+            self.open_form(
+                t("form.stop.title", since=since),
+                [Field("at", t("form.stop_at"), placeholder=t("form.stop_at.placeholder"))],
+                stop,
+            )
+
+    def action_log(self) -> None:
+        t, caseload = self.t, self.caseload
+        request = self.selected()
+        fields = [
+            Field("duration", t("form.duration"), placeholder=t("form.duration.placeholder")),
+            Field("activity", t("form.activity"), "conversation" if request else "meeting",
+                  options=self.choices("activity", ACTIVITIES)),  # fmt: skip
+            Field("note", t("form.note")),
+        ]
+        if request is not None:
+            on = t("form.link", id=request.id, pupil=printable(request.pupil))
+            fields.insert(0, Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))]))
+
+        def save(values: Values) -> str:
+            linked = request.id if request is not None and values.get("link") == "on" else None
+            minutes = parse_duration(values["duration"])
+            entry = caseload.log(minutes, values["activity"], request_id=linked, note=values["note"] or None)
+            if linked:
+                return t("msg.logged_on", time=t.minutes(entry.minutes), id=linked)
+            return t("msg.logged", time=t.minutes(entry.minutes))
+
+        self.open_form(t("form.log.title"), fields, save)
+
+    def action_close(self) -> None:
+        request = self.need_selection()
+        if request is None:
+            return
+        t = self.t
+
+        def save(values: Values) -> str:
+            self.caseload.close(request.id, values["outcome"])
+            return t("msg.closed", id=request.id, outcome=t(f"outcome.{values['outcome']}"))
+
+        self.open_form(
+            t("form.close.title", id=request.id),
+            [Field("outcome", t("form.outcome"), "resolved", options=self.choices("outcome", OUTCOMES))],
+            save,
+        )
+
+    def action_open(self) -> None:
+        request = self.need_selection()
+        if request is not None:
+            from .detail import RequestScreen
+
+            self.app.push_screen(RequestScreen(self.caseload, self.t, request.id), lambda _: self.refresh_queue())
+
+    @on(DataTable.RowSelected)
+    def open_selected(self) -> None:
+        self.action_open()
+
+    def action_review(self) -> None:
+        from .review import ReviewScreen
+
+        self.app.push_screen(ReviewScreen(self.t))
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.t, self))
+
+    def action_lane(self, step: int) -> None:
+        tables = self.lanes_with_rows()
+        if not tables:
+            return
+        index = tables.index(self.focused) if self.focused in tables else -step
+        tables[(index + step) % len(tables)].focus()
+        self.show_preview()
+
+    # -- filtering ---------------------------------------------------------------------
+    def action_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.disabled = False  # hidden, it must not take keys
+        box.add_class("shown")
+        box.focus()
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.filter_text = event.value
+        self.refresh_queue()
+
+    @on(Input.Submitted, "#filter")
+    def filter_done(self) -> None:
+        tables = self.lanes_with_rows()
+        if tables:
+            tables[0].focus()
+        self.show_preview()
+
+    def action_clear_filter(self) -> None:
+        box = self.query_one("#filter", Input)
+        box.value = ""
+        box.remove_class("shown")
+        box.disabled = True
+        self.filter_text = ""
+        self.refresh_queue()
+
+    def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
+        t = self.t
+        return [
+            (t("cmd.add"), t("cmd.add.help"), self.action_add),
+            (t("cmd.log"), t("cmd.log.help"), self.action_log),
+            (t("cmd.timer"), t("cmd.timer.help"), self.action_timer),
+            (t("cmd.review"), t("cmd.review.help"), self.action_review),
+            (t("cmd.filter"), t("cmd.filter.help"), self.action_filter),
+            (t("cmd.help"), t("cmd.help.help"), self.action_help),
+        ]
