@@ -206,9 +206,11 @@ def test_data_dir_before_the_command_and_from_the_environment(
     assert [r["summary"] for r in json.loads(capsys.readouterr().out)["requests"]] == ["x"]
 
 
-def test_no_command_prints_help(triage: Triage) -> None:
-    result = triage()
+def test_help_lists_the_commands(triage: Triage) -> None:
+    result = triage("--help")
     assert result.code == 0 and "usage: triage" in result.out
+    for command in ("add", "list", "show", "urgency", "postpone", "log", "start", "stop", "done", "reopen"):
+        assert f"    {command}" in result.out
 
 
 # --- list -----------------------------------------------------------------------------------

@@ -52,7 +52,9 @@ class TriageApp(App[None]):
         yield from super().get_system_commands(screen)
 
 
-def create_app(data_dir: Path, clock: Callable[[], datetime] = datetime.now, language: str | None = None) -> TriageApp:
+def create_app(
+    data_dir: Path, clock: Callable[[], datetime] = datetime.now, language: str | None = None
+) -> TriageApp:
     """The app on the store at `data_dir`, at `clock`; the language from the argument, the
     config file, or $LANG."""
     settings = load_settings(data_dir)

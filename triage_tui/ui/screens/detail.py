@@ -51,7 +51,12 @@ class RequestScreen(Screen[None]):
         text.append("\n\n")
         if request.is_open:
             lane = t(f"lane.{info['lane']}")
-            state = t("detail.state_open", urgency=t(f"urgency.{request.urgency}"), due=t.day(request.due), lane=lane)
+            state = t(
+                "detail.state_open",
+                urgency=t(f"urgency.{request.urgency}"),
+                due=t.day(request.due),
+                lane=lane,
+            )
         else:
             state = t("detail.state_closed", outcome=t(f"outcome.{request.outcome}"))
         met = {True: "met", False: "missed", None: "pending"}[info["target_met"]]
@@ -96,8 +101,12 @@ class RequestScreen(Screen[None]):
             t("form.edit.title", id=request.id),
             [
                 Field("pupil", t("form.pupil"), request.pupil),
-                Field("source", t("form.source"), request.source,
-                      options=[(s, t(f"source.{s}")) for s in SOURCES]),  # fmt: skip
+                Field(
+                    "source",
+                    t("form.source"),
+                    request.source,
+                    options=[(s, t(f"source.{s}")) for s in SOURCES],
+                ),  # fmt: skip
                 Field("summary", t("form.summary"), request.summary),
             ],
             save,

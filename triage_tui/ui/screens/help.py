@@ -31,7 +31,9 @@ class HelpScreen(ModalScreen[None]):
             for b in bindings:
                 if b.description and b.id not in seen:
                     seen.add(b.id)
-                    keys = b.key_display or ", ".join(self.app.get_key_display(b.with_key(k)) for k in b.key.split(","))
+                    keys = b.key_display or ", ".join(
+                        self.app.get_key_display(b.with_key(k)) for k in b.key.split(",")
+                    )
                     text.append(f"  {keys:<18}", style="bold")
                     text.append(f"{b.description}\n")
         text.append(f"  {'ctrl+p':<18}", style="bold")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 from rich.text import Text
 from textual import events, on
@@ -301,13 +300,19 @@ class QueueScreen(Screen):
         request = self.selected()
         fields = [
             Field("duration", t("form.duration"), placeholder=t("form.duration.placeholder")),
-            Field("activity", t("form.activity"), "conversation" if request else "meeting",
-                  options=self.choices("activity", ACTIVITIES)),  # fmt: skip
+            Field(
+                "activity",
+                t("form.activity"),
+                "conversation" if request else "meeting",
+                options=self.choices("activity", ACTIVITIES),
+            ),  # fmt: skip
             Field("note", t("form.note")),
         ]
         if request is not None:
             on = t("form.link", id=request.id, pupil=printable(request.pupil))
-            fields.insert(0, Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))]))
+            fields.insert(
+                0, Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))])
+            )
 
         def save(values: Values) -> str:
             linked = request.id if request is not None and values.get("link") == "on" else None
@@ -340,7 +345,9 @@ class QueueScreen(Screen):
         if request is not None:
             from .detail import RequestScreen
 
-            self.app.push_screen(RequestScreen(self.caseload, self.t, request.id), lambda _: self.refresh_queue())
+            self.app.push_screen(
+                RequestScreen(self.caseload, self.t, request.id), lambda _: self.refresh_queue()
+            )
 
     @on(DataTable.RowSelected)
     def open_selected(self) -> None:

@@ -37,7 +37,9 @@ class Choice(Widget, can_focus=True):
     def on_key(self, event: events.Key) -> None:
         """A letter or digit jumps to the next option whose label starts with it."""
         if event.character and event.character.isalnum() and event.key not in ("h", "l"):
-            starts = [i for i, (_, label) in enumerate(self.options) if label.lower().startswith(event.character)]
+            starts = [
+                i for i, (_, label) in enumerate(self.options) if label.lower().startswith(event.character)
+            ]
             if starts:
                 later = [i for i in starts if i > self.index]
                 self.index = (later or starts)[0]
