@@ -12,6 +12,7 @@ import pytest
 
 from triage_tui.caseload import Caseload
 from triage_tui.core.errors import TriageError
+from triage_tui.core.settings import Settings
 from triage_tui.store import Store, StoreError, datafile, storage
 from triage_tui.store.datafile import HotFile
 from triage_tui.store.errors import DataFileError
@@ -235,9 +236,10 @@ def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseloa
     restored, before = caseload.store.restore(backup.name)
     assert restored == backup
     assert sorted(caseload.store.snapshot()[0]) == [1]
-    assert caseload.add("9C", "after restore").id == 2
+    assert caseload.add("9C", "after restore").id == 3  # 2 is kept in the pre-restore backup
     caseload.store.restore(before.name)
     assert sorted(caseload.store.snapshot()[0]) == [1, 2]
+    assert caseload.add("9C", "after both").id == 4
 
 
 def test_restore_refuses_unknown_and_damaged_backups(caseload: Caseload) -> None:
@@ -284,10 +286,25 @@ def test_a_bad_hot_file_is_refused_untouched_and_the_backup_named(
 def test_a_damaged_journal_line_is_refused(caseload: Caseload) -> None:
     caseload.add("7B", "first")
     caseload.add("8A", "second")
-    with open(caseload.store.dir / "triage.journal", "ab") as f:
-        f.write(b"garbage\n")
+    journal = caseload.store.dir / "triage.journal"
+    journal.write_bytes(b"garbage\n" + journal.read_bytes())
+    before = files(caseload.store.dir)
     with pytest.raises(DataFileError, match="triage.journal has a damaged line"):
         Caseload.open(caseload.store.dir).open_requests()
+    assert files(caseload.store.dir) == before
+
+
+def test_a_damaged_last_journal_line_was_never_acknowledged(caseload: Caseload) -> None:
+    """A power cut in the middle of an append can leave a whole but damaged last line."""
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    with open(caseload.store.dir / "triage.journal", "ab") as f:
+        f.write(b'{"seq":2,"set":{"requests":{"3":\x00\x00\n')
+    fresh = Caseload.open(caseload.store.dir)
+    assert sorted(fresh.store.snapshot()[0]) == [1, 2]
+    assert not fresh.store.changed()
+    assert fresh.add("9C", "third").id == 3
+    assert sorted(Store(caseload.store.dir).snapshot()[0]) == [1, 2, 3]
 
 
 def test_a_missing_hot_file_beside_archives_is_refused(caseload: Caseload) -> None:
@@ -334,3 +351,63 @@ def test_an_old_schema_is_migrated_after_a_backup(caseload: Caseload, monkeypatc
     assert (meta["schema"], meta["migrated"]) == (2, True)
     assert sorted(store.snapshot()[0]) == [1, 2]
     assert (store.dir / "triage.journal").read_bytes() == b""
+
+
+# -- found in review: restore on damaged data, at the cap, interrupted; archival in one go ----
+
+
+def test_restore_works_when_the_data_is_damaged(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    good = caseload.store.backup()
+    (caseload.store.dir / "triage.json").write_bytes(b"\x00garbage")
+    with pytest.raises(DataFileError):
+        Store(caseload.store.dir)
+    damaged = Store(caseload.store.dir, check=False)
+    assert good in damaged.backups()
+    _, before = damaged.restore(good.name)
+    assert (before / "triage.json").read_bytes() == b"\x00garbage"  # the damaged file is kept too
+    assert sorted(Store(caseload.store.dir).snapshot()[0]) == [1]
+
+
+def test_restoring_the_oldest_backup_at_the_cap_keeps_it(tmp_path: Path, clock) -> None:
+    caseload = Caseload(Store(tmp_path / "data", backups_kept=2), Settings(), clock)
+    caseload.add("7B", "first")
+    oldest = caseload.store.backup()
+    caseload.add("8A", "second")
+    caseload.store.backup()
+    caseload.store.restore(oldest.name)
+    assert oldest in caseload.store.backups()
+    assert sorted(caseload.store.snapshot()[0]) == [1]
+
+
+def test_an_interrupted_restore_is_finished_at_the_next_start(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    backup = caseload.store.backup()
+    caseload.add("8A", "second")
+    caseload.add("9C", "third")
+    # As if killed after the marker and the journal were written, before the hot file.
+    marker = {"backup": backup.name, "next_request": 4, "next_time": 1}
+    (caseload.store.dir / "triage.restoring").write_bytes(orjson.dumps(marker))
+    (caseload.store.dir / "triage.journal").write_bytes(b"")
+    store = Store(caseload.store.dir)
+    assert sorted(store.snapshot()[0]) == [1]
+    assert not (caseload.store.dir / "triage.restoring").exists()
+    assert Caseload(store, caseload.settings, caseload._clock).add("1A", "next").id == 4
+
+
+def test_a_journal_without_its_hot_file_is_refused(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    (caseload.store.dir / "triage.json").unlink()
+    with pytest.raises(DataFileError, match="is missing"):
+        Store(caseload.store.dir)
+
+
+def test_reopening_a_request_the_same_action_archives(caseload: Caseload, clock) -> None:
+    """The week's first action reopens a request that the weekly archival is moving right then."""
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    caseload.add("7B", "closed long ago")
+    caseload.close(1)
+    clock.now = datetime(2026, 11, 16, 9, 0)
+    assert caseload.reopen(1).is_open
+    assert caseload.store.snapshot()[0][1].is_open

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
@@ -132,6 +133,7 @@ class HotFile(DataFile):
         self.journal = journal
         self._journal_inode: int | None = None
         self._journal_offset = 0  # bytes of the journal applied to the tables
+        self._journal_seen = 0  # bytes of the journal read, a torn last line included
 
     def load(self, *, migrate: bool = False) -> Tables | None:
         for _ in range(10):
@@ -149,7 +151,7 @@ class HotFile(DataFile):
 
     def forget(self) -> None:
         super().forget()
-        self._journal_inode, self._journal_offset = None, 0
+        self._journal_inode, self._journal_offset, self._journal_seen = None, 0, 0
 
     def is_stale(self) -> bool:
         """Whether another process changed the checkpoint or the journal since we read them."""
@@ -159,7 +161,7 @@ class HotFile(DataFile):
             st = os.stat(self.journal)
         except FileNotFoundError:
             return False
-        return st.st_ino != self._journal_inode or st.st_size != self._journal_offset
+        return st.st_ino != self._journal_inode or st.st_size != self._journal_seen
 
     def _apply_journal(self, tables: Tables) -> bool:
         """Apply the journal lines not applied yet. False if the journal was replaced under us."""
@@ -175,21 +177,24 @@ class HotFile(DataFile):
                 self._journal_inode = inode
             f.seek(self._journal_offset)
             data = f.read()
-        end = data.rfind(b"\n") + 1  # a last line without its newline was never acknowledged
-        if not end:
-            return True
+        self._journal_seen = self._journal_offset + len(data)
+        # A last line that is incomplete or damaged was never acknowledged: its writer died
+        # before its fsync returned. The next write cuts it off. Damage before it is refused.
+        lines = data.split(b"\n")[:-1]
         seq = tables["meta"]["1"].get("journal_seq", 0)
-        for line in data[:end].splitlines():
+        for number, line in enumerate(lines):
             try:
                 change = orjson.loads(line)
             except orjson.JSONDecodeError:
                 change = None
             if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+                if number == len(lines) - 1:
+                    break
                 raise self.problem(self.journal, "has a damaged line")
             if change["seq"] > seq:  # lines folded into the checkpoint already are skipped
                 apply_change(tables, change)
                 seq = change["seq"]
-        self._journal_offset += end
+            self._journal_offset += len(line) + 1
         self._parsed = None
         return True
 
@@ -213,15 +218,17 @@ class HotFile(DataFile):
         if created:
             fsync_dir(self.journal.parent)
         self._journal_offset += len(line)
+        self._journal_seen = self._journal_offset
         self._tables, self._parsed = tables, None
         if self._journal_offset >= self.CHECKPOINT_BYTES:
-            self.save(tables)
+            with suppress(OSError):  # the action is durable in the journal; a later write folds it in
+                self.save(tables)
 
     def save(self, tables: Tables) -> None:
         """Write a checkpoint, then empty the journal (its lines are in the checkpoint now)."""
         super().save(tables)
         atomic_write(self.journal, b"")
-        self._journal_inode, self._journal_offset = os.stat(self.journal).st_ino, 0
+        self._journal_inode, self._journal_offset, self._journal_seen = os.stat(self.journal).st_ino, 0, 0
 
 
 def apply_change(tables: Tables, change: dict[str, Any]) -> None:

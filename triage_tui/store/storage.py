@@ -35,6 +35,8 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..core.errors import TriageError
 from ..core.model import Request, TimeEntry, Timer
 from .datafile import (
@@ -48,7 +50,7 @@ from .datafile import (
     schema_of,
 )
 from .errors import DataFileError, StoreError
-from .files import FILE_MODE, FileLock, atomic_write, private_dir, stale_temps
+from .files import FILE_MODE, FileLock, atomic_write, fsync_dir, private_dir, stale_temps
 
 # Migrations from schema n to n + 1, each changing one file's tables in place.
 MIGRATIONS: dict[int, Any] = {}
@@ -56,6 +58,7 @@ MIGRATIONS: dict[int, Any] = {}
 HOT_NAME = "triage.json"
 JOURNAL_NAME = "triage.journal"
 LOCK_NAME = "triage.lock"
+RESTORING_NAME = "triage.restoring"  # present while a restore is under way
 BACKUPS_NAME = "backups"
 _ARCHIVE_NAME = re.compile(r"archive-(\d{4}-\d{2})\.json")
 _KEPT_FILES = re.compile(r"triage\.json|triage\.journal|archive-\d{4}-\d{2}\.json|config\.toml")
@@ -83,7 +86,8 @@ class Transaction:
         self._store = store
         self.tables = hot
         self._touched: set[tuple[str, str]] = set()
-        self._archives: dict[str, Tables] = {}
+        self._archives: dict[str, Tables] = {}  # read or changed by this transaction
+        self._changed_archives: set[str] = set()
         self.checkpoint = False  # write the whole hot file instead of a journal line
 
     def _set(self, table: str, key: int, doc: dict[str, Any]) -> None:
@@ -139,8 +143,8 @@ class Transaction:
 
     def _unarchive(self, request_id: int) -> dict[str, Any] | None:
         key = str(request_id)
-        for year in self._store.archive_years():
-            tables = self._store.archive_file(year).load() or new_tables("archive")
+        for year in sorted(set(self._store.archive_years()) | set(self._archives)):
+            tables = self._archive(year)
             doc = tables["requests"].get(key)
             if doc is not None:
                 self._set("requests", request_id, doc)
@@ -158,6 +162,7 @@ class Transaction:
         moving = partition(self.tables["requests"], self.tables["time"], cutoff, keep)
         for year, (requests, entries) in moving.items():
             archive = self._archive(year)
+            self._changed_archives.add(year)
             archive["requests"].update(requests)
             archive["time"].update(entries)
             for key in requests:
@@ -170,8 +175,8 @@ class Transaction:
 
     def commit(self) -> None:
         # Archives first, then the hot data: see the module docstring.
-        for year, tables in self._archives.items():
-            self._store.archive_file(year).save(tables)
+        for year in sorted(self._changed_archives):
+            self._store.archive_file(year).save(self._archives[year])
         hot = self._store.hot
         if self.checkpoint or not hot.exists():
             hot.save(self.tables)
@@ -224,14 +229,19 @@ def partition(
 class Store:
     """The data folder. Reads need no lock; every write is one locked, durable transaction."""
 
-    def __init__(self, data_dir: Path, *, lock_timeout: float = 10.0, backups_kept: int = 30) -> None:
+    def __init__(
+        self, data_dir: Path, *, lock_timeout: float = 10.0, backups_kept: int = 30, check: bool = True
+    ) -> None:
+        """`check=False` opens a folder whose data may be damaged, for backup and restore."""
         self.dir = private_dir(Path(data_dir))
         self.hot = HotFile(self.dir / HOT_NAME, self.dir / JOURNAL_NAME, self.problem)
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
         self._archives: dict[str, DataFile] = {}
         self._mutex = threading.RLock()
-        self._startup()
+        self._lock_held = False
+        if check:
+            self._startup()
 
     # -- files -------------------------------------------------------------------------
     def problem(self, path: Path, what: str) -> DataFileError:
@@ -255,16 +265,33 @@ class Store:
         for f in [self.hot, *self._archives.values()]:
             f.forget()
 
-    def _lock(self) -> FileLock:
-        return FileLock(self.dir / LOCK_NAME, self.lock_timeout)
+    @contextmanager
+    def _exclusive(self) -> Iterator[None]:
+        """The writer lock across processes; re-entrant within this one (a transaction backs up)."""
+        with self._mutex:
+            if self._lock_held:
+                yield
+                return
+            with FileLock(self.dir / LOCK_NAME, self.lock_timeout):
+                self._lock_held = True
+                try:
+                    yield
+                finally:
+                    self._lock_held = False
 
     def _startup(self) -> None:
         """Clean temp files a killed writer left, migrate old schemas, check the hot file."""
-        if not self.hot.exists() and (self.archive_years() or self.backups()):
-            raise self.problem(self.hot.path, "is missing although archives or backups exist")
+        if (self.dir / RESTORING_NAME).exists():
+            with self._exclusive():
+                if (self.dir / RESTORING_NAME).exists():
+                    self._finish_restore()
+        journal = self.dir / JOURNAL_NAME
+        evidence = self.archive_years() or self.backups() or (journal.exists() and journal.stat().st_size)
+        if not self.hot.exists() and evidence:
+            raise self.problem(self.hot.path, "is missing although other data files or backups exist")
         needs_migration = (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION
         if stale_temps(self.dir) or needs_migration:
-            with self._mutex, self._lock():
+            with self._exclusive():
                 for tmp in stale_temps(self.dir):
                     tmp.unlink(missing_ok=True)
                 self._forget_all()
@@ -291,21 +318,28 @@ class Store:
             return self.hot.parsed(_parse)
 
     def everything(self) -> tuple[dict[int, Request], dict[int, TimeEntry]]:
-        """All requests and time entries, from the archives and the hot data (which wins)."""
-        requests: dict[int, Request] = {}
-        entries: dict[int, TimeEntry] = {}
+        """All requests and time entries, from the archives and the hot data (which wins).
+
+        The hot data is read first: archival writes the archives before the hot file, so
+        whatever left the hot data is in an archive by the time it is read."""
         with self._mutex:
-            for f in self.data_files():
-                file_requests, file_entries, _ = f.parsed(_parse)
+            hot_requests, hot_entries, _ = self.hot.parsed(_parse)
+            requests: dict[int, Request] = {}
+            entries: dict[int, TimeEntry] = {}
+            for year in self.archive_years():
+                file_requests, file_entries, _ = self.archive_file(year).parsed(_parse)
                 requests |= file_requests
                 entries |= file_entries
-        return requests, entries
+        return requests | hot_requests, entries | hot_entries
 
     def find(self, request_id: int) -> tuple[Request, list[TimeEntry]] | None:
         """One request and its time, from the hot data or else the archive that holds it."""
         with self._mutex:
-            for f in reversed(self.data_files()):
-                requests, entries, _ = f.parsed(_parse)
+            hot = self.hot.parsed(_parse)
+            for requests, entries, _ in [
+                hot,
+                *(self.archive_file(y).parsed(_parse) for y in self.archive_years()),
+            ]:
                 if request_id in requests:
                     mine = [t for t in entries.values() if t.request_id == request_id]
                     return requests[request_id], mine
@@ -324,7 +358,7 @@ class Store:
         The first write of a day makes the daily backup; the first of a week moves old
         closed requests to the archives. If the body raises, nothing is saved.
         """
-        with self._mutex, self._lock():
+        with self._exclusive():
             try:
                 tx = Transaction(self, self.hot.load() or new_tables("hot"))
                 first_today = tx.meta.get("last_backup") != today.isoformat()
@@ -343,7 +377,7 @@ class Store:
 
     def load_all(self, requests: Iterable[Request], entries: Iterable[TimeEntry], today: date) -> None:
         """Fill an empty store in one go (demo and benchmark data), archived as it would be."""
-        with self._mutex, self._lock():
+        with self._exclusive():
             if self.hot.exists() or self.archive_years():
                 raise StoreError(f"{self.dir} holds data already; load_all needs an empty folder")
             tables = new_tables("hot")
@@ -377,26 +411,29 @@ class Store:
                 return backup
         return None
 
-    def backup(self, reason: str = "manual") -> Path:
-        """Copy the data files into a new backup folder and drop the oldest beyond the number
-        kept. A file unchanged since the previous backup is hard-linked to that backup's
-        copy, so years of archives are not copied again every day."""
-        with self._mutex:
+    def backup(self, reason: str = "manual", keep: Path | None = None) -> Path:
+        """Copy the data files into a new backup folder, durably, and drop the oldest beyond
+        the number kept (never `keep`). A file unchanged since the previous backup is
+        hard-linked to that backup's copy, so years of archives are not copied every day."""
+        with self._exclusive():
             root = private_dir(self.dir / BACKUPS_NAME)
+            for stale in root.glob(".*.tmp"):
+                shutil.rmtree(stale, ignore_errors=True)
             previous = self.backups()[-1:]
             stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")  # sortable, and unique in practice
             target, n = root / f"{stamp}-{reason}", 1
             while target.exists():
                 n += 1
                 target = root / f"{stamp}-{reason}-{n}"
-            staging = root / f".{target.name}.tmp"
-            shutil.rmtree(staging, ignore_errors=True)
-            private_dir(staging)
+            staging = private_dir(root / f".{target.name}.tmp")
             for source in self._files_to_keep():
                 _copy_or_link(source, staging / source.name, previous[0] / source.name if previous else None)
+            fsync_dir(staging)
             staging.rename(target)
+            fsync_dir(root)
             for old in self.backups()[: -self.backups_kept]:
-                shutil.rmtree(old)
+                if old != keep:
+                    shutil.rmtree(old)
             return target
 
     def _files_to_keep(self) -> list[Path]:
@@ -406,30 +443,69 @@ class Store:
     def resolve_backup(self, name: str) -> Path:
         root = self.dir / BACKUPS_NAME
         candidate = Path(name) if Path(name).is_absolute() else root / name
-        if not candidate.is_dir() or candidate.parent != root:
+        if not candidate.is_dir() or candidate.parent != root or candidate.name.startswith("."):
             raise TriageError(f"there is no backup named '{name}'; `triage backup --list` shows them")
         return candidate
 
     def restore(self, name: str) -> tuple[Path, Path]:
         """Bring a backup back. What is there now is backed up first, so nothing is lost.
-        Returns (the backup restored, the backup of what was replaced)."""
+        Works on a folder whose data files are damaged. Returns (the backup restored, the
+        backup of what was replaced)."""
         source = self.resolve_backup(name)
-        files = sorted(p for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name))
-        if not any(f.name == HOT_NAME for f in files):
-            raise StoreError(f"backup {source.name} has no {HOT_NAME}; nothing was restored")
-        for f in files:
-            if f.name.endswith(".json"):
-                read_tables(f, lambda p, w: StoreError(f"backup file {p} {w}; nothing was restored"))
-        with self._mutex, self._lock():
-            before = self.backup("pre-restore")
-            for f in files:
-                atomic_write(self.dir / f.name, f.read_bytes())
-            names = {f.name for f in files}
-            for current in self._files_to_keep():
-                if current.name not in names:
-                    current.unlink()
-            self._forget_all()
+        with self._exclusive():
+            counters = self._counters_in_use()
+            self._restored_files(source, counters)  # check it before changing anything
+            before = self.backup("pre-restore", keep=source)
+            # Should this be interrupted, the next start finishes it from the marker.
+            marker = {"backup": source.name} | counters
+            atomic_write(self.dir / RESTORING_NAME, orjson.dumps(marker))
+            self._finish_restore()
         return source, before
+
+    def _counters_in_use(self) -> dict[str, int]:
+        """The id counters now, so that a restore never hands out an id again."""
+        try:
+            tables = self.hot.load()
+        except StoreError:  # damaged: the backup's own counters will have to do
+            return {}
+        meta = (tables or new_tables("hot"))["meta"]["1"]
+        return {"next_request": meta["next_request"], "next_time": meta["next_time"]}
+
+    def _restored_files(self, source: Path, counters: dict[str, int]) -> dict[str, bytes]:
+        """The files to write for restoring `source`: its journal folded into its hot file,
+        and id counters no lower than `counters`."""
+
+        def refuse(path: Path, what: str) -> StoreError:
+            return StoreError(f"backup file {path} {what}; nothing was restored")
+
+        if not (source / HOT_NAME).exists():
+            raise StoreError(f"backup {source.name} has no {HOT_NAME}; nothing was restored")
+        files = {p.name: p.read_bytes() for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name)}
+        for file_name in files:
+            if _ARCHIVE_NAME.fullmatch(file_name):
+                read_tables(source / file_name, refuse)
+        tables = HotFile(source / HOT_NAME, source / JOURNAL_NAME, refuse).load()
+        assert tables is not None
+        meta = tables["meta"]["1"]
+        for counter, value in counters.items():
+            meta[counter] = max(meta[counter], value)
+        files[HOT_NAME] = orjson.dumps(tables)
+        files[JOURNAL_NAME] = b""
+        return files
+
+    def _finish_restore(self) -> None:
+        marker_path = self.dir / RESTORING_NAME
+        marker = orjson.loads(marker_path.read_bytes())
+        source = self.resolve_backup(marker.pop("backup"))
+        files = self._restored_files(source, marker)
+        for file_name in sorted(files, key=lambda f: f == HOT_NAME):  # the hot file last
+            atomic_write(self.dir / file_name, files[file_name])
+        for current in self._files_to_keep():
+            if current.name not in files:
+                current.unlink()
+        marker_path.unlink()
+        fsync_dir(self.dir)
+        self._forget_all()
 
 
 def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
@@ -446,6 +522,8 @@ def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
                 pass
     shutil.copy2(source, target)
     os.chmod(target, FILE_MODE)
+    with open(target, "rb") as f:
+        os.fsync(f.fileno())
 
 
 def _parse(tables: Tables) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
