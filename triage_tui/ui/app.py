@@ -24,10 +24,11 @@ class TriageApp(App[None]):
     CSS_PATH = "triage.tcss"
     TITLE = "triage"
 
-    def __init__(self, caseload: Caseload, t: Messages) -> None:
+    def __init__(self, caseload: Caseload, t: Messages, *, cursor_blink: bool = True) -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
+        self.cursor_blink = cursor_blink  # off for snapshot tests
 
     def on_mount(self) -> None:
         self.push_screen(QueueScreen(self.caseload, self.t))
@@ -53,11 +54,15 @@ class TriageApp(App[None]):
 
 
 def create_app(
-    data_dir: Path, clock: Callable[[], datetime] = datetime.now, language: str | None = None
+    data_dir: Path,
+    clock: Callable[[], datetime] = datetime.now,
+    language: str | None = None,
+    *,
+    cursor_blink: bool = True,
 ) -> TriageApp:
     """The app on the store at `data_dir`, at `clock`; the language from the argument, the
     config file, or $LANG."""
     settings = load_settings(data_dir)
     store = Store(data_dir, lock_timeout=LOCK_TIMEOUT, backups_kept=settings.backups_kept)
     t = Messages(language or language_for(settings.language))
-    return TriageApp(Caseload(store, settings, clock), t)
+    return TriageApp(Caseload(store, settings, clock), t, cursor_blink=cursor_blink)

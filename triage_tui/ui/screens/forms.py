@@ -62,6 +62,10 @@ class Form(ModalScreen[bool]):
             yield Label("", id="error")
             yield Label(self.t("form.hint"), classes="form-hint")
 
+    def on_mount(self) -> None:
+        for box in self.query(Input):
+            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+
     def values(self) -> Values:
         return {f.name: self.query_one(f"#{f.name}").value for f in self.fields}  # type: ignore[attr-defined]
 

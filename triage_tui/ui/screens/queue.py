@@ -66,6 +66,7 @@ class QueueScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#filter", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
         self.refresh_queue()
         self.announce_slips()
         self.set_interval(0.5, self.pick_up_changes)
@@ -102,10 +103,12 @@ class QueueScreen(Screen):
     def select(self, request_id: int | None) -> None:
         """Put the cursor on a request, wherever its lane is now; else on the first row."""
         tables = self.lanes_with_rows()
+        typing = isinstance(self.focused, Input)  # don't take the keys from the filter box
         for table in tables:
             if request_id is not None and str(request_id) in table.rows:
                 table.move_cursor(row=table.get_row_index(str(request_id)))
-                table.focus()
+                if not typing:
+                    table.focus()
                 break
         else:
             focused = self.focused
@@ -113,7 +116,8 @@ class QueueScreen(Screen):
                 table = focused
             elif tables:
                 table = tables[0]
-                table.focus()
+                if not typing:
+                    table.focus()
             else:
                 self.selected_id = None
                 self.show_preview()

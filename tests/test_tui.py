@@ -1,0 +1,442 @@
+"""The TUI driven by keys at a fixed clock, checked on the store and on the screen."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+
+from triage_tui.caseload import Caseload
+from triage_tui.core.errors import TriageError
+from triage_tui.ui.app import TriageApp, create_app
+from triage_tui.ui.screens.detail import RequestScreen
+from triage_tui.ui.screens.forms import Form
+from triage_tui.ui.screens.help import HelpScreen
+from triage_tui.ui.screens.queue import QueueScreen
+from triage_tui.ui.screens.review import ReviewScreen
+from triage_tui.ui.widgets.lane import LaneTable
+
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+def make_app(folder: Path, clock, language: str = "en") -> TriageApp:
+    return create_app(folder, clock, language, cursor_blink=False)
+
+
+def shell(folder: Path, clock) -> Caseload:
+    """The same store, as another window or a shell would use it."""
+    return Caseload.open(folder, clock)
+
+
+def screen_text(app: TriageApp) -> str:
+    """What the screen shows, as plain text (notifications included)."""
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+def notices(app: TriageApp) -> str:
+    """The notifications raised, newest last."""
+    return "\n".join(n.message for n in app._notifications)
+
+
+def lane_ids(app: TriageApp, lane: str) -> list[int]:
+    table = app.screen.query_one(f"#table-{lane}", LaneTable)
+    return [int(key.value) for key in table.rows]
+
+
+async def typed(pilot, text: str) -> None:
+    await pilot.press(*text)
+
+
+# -- the first start -----------------------------------------------------------------------
+
+
+async def test_a_first_start_explains_the_keys_and_empty_lanes_say_so(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shot = screen_text(app)
+        for words in ("Three keys do most of the work", "Nothing due today.", "Nothing waiting.", "a Add"):
+            assert words in shot
+
+
+# -- adding --------------------------------------------------------------------------------
+
+
+async def test_a_adds_a_request_through_the_form(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        assert isinstance(app.screen, Form)
+        await typed(pilot, "7B-ER")
+        await pilot.press("tab", "t")  # from: the first source starting with t, teacher
+        await pilot.press("tab")
+        await typed(pilot, "Conflict in the break")
+        await pilot.press("tab", "1", "enter")  # urgency: now
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert lane_ids(app, "now") == [1]
+        assert "Conflict in the break" in screen_text(app)
+    (request,) = shell(folder, clock).open_requests()
+    assert (request.pupil, request.source, request.summary, request.urgency) == (
+        "7B-ER", "teacher", "Conflict in the break", "now",
+    )  # fmt: skip
+    assert request.due == date(2026, 11, 26)
+
+
+async def test_escape_cancels_the_form_and_saves_nothing(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await typed(pilot, "7B")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    assert shell(folder, clock).open_requests() == []
+
+
+async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, monkeypatch) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await typed(pilot, "7B-ER")
+        await pilot.press("enter")  # no summary
+        await pilot.pause()
+        assert isinstance(app.screen, Form)
+        assert "summary cannot be empty" in screen_text(app)
+
+        def disk_full(*args, **kwargs):
+            from triage_tui.store import StoreError
+
+            raise StoreError("could not write triage.json (No space left on device)")
+
+        monkeypatch.setattr(app.caseload, "add", disk_full)
+        await pilot.press("tab", "tab")
+        await typed(pilot, "Worried")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Form)
+        values = app.screen.values()
+        assert (values["pupil"], values["summary"]) == ("7B-ER", "Worried")
+        assert "No space left on device" in screen_text(app)
+        assert "Not saved: could not write triage.json" in notices(app)
+    assert shell(folder, clock).open_requests() == []
+
+
+# -- classifying, postponing, closing ------------------------------------------------------
+
+
+@pytest.fixture
+def three(folder: Path, clock) -> Caseload:
+    caseload = shell(folder, clock)
+    caseload.add("1A", "first, now", urgency="now")
+    caseload.add("2B", "second, tomorrow", urgency="tomorrow")
+    caseload.add("3C", "third, later")
+    return caseload
+
+
+async def test_lanes_and_tab_between_them(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert (lane_ids(app, "now"), lane_ids(app, "tomorrow"), lane_ids(app, "later")) == ([1], [2], [3])
+        assert app.screen.selected().id == 1
+        await pilot.press("tab")
+        await pilot.pause()
+        assert app.screen.selected().id == 2
+        await pilot.press("tab", "tab")
+        await pilot.pause()
+        assert app.screen.selected().id == 1  # round again
+
+
+async def test_1_2_3_classify_and_a_downgrade_asks_why(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab", "tab")  # later lane: #3
+        await pilot.pause()
+        await pilot.press("1")  # an upgrade: no question
+        await pilot.pause()
+        assert lane_ids(app, "now") == [1, 3]
+        assert app.screen.selected().id == 3  # the selection follows the request
+        await pilot.press("3")  # a downgrade: why?
+        await pilot.pause()
+        assert isinstance(app.screen, Form)
+        await typed(pilot, "teacher follows up")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("shift+tab")  # tomorrow lane: #2
+        await pilot.pause()
+        await pilot.press("3")
+        await pilot.pause()
+        assert isinstance(app.screen, Form)
+        await pilot.press("escape")  # cancelled: #2 stays tomorrow
+        await pilot.pause()
+    assert shell(folder, clock).find(2)[0].urgency == "tomorrow"
+    request = shell(folder, clock).find(3)[0]
+    assert [(e.from_, e.to, e.why) for e in request.events if e.type == "classified"] == [
+        (None, "later", None), ("later", "now", None), ("now", "later", "teacher follows up"),
+    ]  # fmt: skip
+    assert request.due == date(2026, 12, 3)
+
+
+async def test_p_postpones_with_the_words_of_the_cli(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")  # tomorrow lane: #2, due Fri 27.11
+        await pilot.pause()
+        await pilot.press("p")
+        await typed(pilot, "someday")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Form) and "is not a date I understand" in screen_text(app)
+        app.screen.query_one("#when").value = ""
+        await typed(pilot, "mandag")
+        await pilot.press("tab")
+        await typed(pilot, "team day")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert lane_ids(app, "later") == [2, 3]
+    (event,) = shell(folder, clock).find(2)[0].postponements()
+    assert (event.from_due, event.to_due, event.why) == (date(2026, 11, 27), date(2026, 11, 30), "team day")
+
+
+async def test_d_closes_with_an_outcome(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("d", "right", "enter")  # #1, outcome: referred
+        await pilot.pause()
+        assert lane_ids(app, "now") == []
+        assert "Nothing due today." in screen_text(app)
+    request = shell(folder, clock).find(1)[0]
+    assert (request.status, request.outcome) == ("closed", "referred")
+
+
+async def test_actions_without_a_selection_say_what_to_do(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("1", "p", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert "Select a request first" in notices(app)
+
+
+# -- time ----------------------------------------------------------------------------------
+
+
+async def test_t_runs_the_timer_on_the_selected_request(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert shell(folder, clock).timer.request_id == 1
+        clock.now = datetime(2026, 11, 26, 10, 25, 30)
+        app.screen.query_one("#status").refresh_status()
+        assert "⏱ 0:25:30 on #1" in screen_text(app)
+        await pilot.press("t")
+        await pilot.pause()
+    caseload = shell(folder, clock)
+    assert caseload.timer is None
+    (entry,) = caseload.recent_entries()
+    assert (entry.request_id, entry.minutes, entry.activity) == (1, 26, "conversation")
+    assert caseload.describe(caseload.find(1)[0])["first_contact"] == "2026-11-26T10:00:00"
+
+
+async def test_a_timer_left_overnight_asks_when_it_stopped(folder, clock, three) -> None:
+    three.start_timer(1)
+    clock.now = datetime(2026, 11, 27, 8, 0)
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        assert isinstance(app.screen, Form)
+        await typed(pilot, "i går 15:30")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    (entry,) = shell(folder, clock).recent_entries()
+    assert entry.minutes == 330
+
+
+async def test_l_logs_time_on_the_selection_or_unlinked(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("l")  # on #1
+        await pilot.press("tab")
+        await typed(pilot, "1h30")
+        await pilot.press("tab", "d", "tab")  # activity: documentation
+        await typed(pilot, "notes for PPT")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("l", "right", "tab")  # unlinked
+        await typed(pilot, "45")
+        await pilot.press("tab", "m", "enter")  # meeting
+        await pilot.pause()
+        assert "today 2 h 15 of 7 h 30" in screen_text(app)
+    entries = sorted(shell(folder, clock).recent_entries(), key=lambda e: e.id)
+    assert [(e.request_id, e.minutes, e.activity, e.note) for e in entries] == [
+        (1, 90, "documentation", "notes for PPT"), (None, 45, "meeting", None),
+    ]  # fmt: skip
+
+
+# -- the request, help, review, filter -----------------------------------------------------
+
+
+async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> None:
+    three.log(20, "conversation", request_id=1)
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestScreen)
+        shot = screen_text(app)
+        for words in (
+            "first, now",
+            "History",
+            "classified now, due Thu 26.11",
+            "20 min",
+            "Target Thu 26.11: met",
+        ):
+            assert words in shot
+        await pilot.press("e", "tab", "tab")
+        app.screen.query_one("#summary").value = ""
+        await typed(pilot, "first, now, edited")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "first, now, edited" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+    request = shell(folder, clock).find(1)[0]
+    assert request.summary == "first, now, edited"
+    assert request.latest_event.changes == {"summary": ["first, now", "first, now, edited"]}
+
+
+async def test_question_mark_shows_every_key(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        shot = screen_text(app)
+        for words in (
+            "Add",
+            "Postpone",
+            "Log time",
+            "Next lane",
+            "Filter",
+            "ctrl+p",
+            "Lanes follow the calendar",
+        ):
+            assert words in shot
+        await pilot.press("escape")
+        await pilot.press("w")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_slash_filters_by_pupil_or_text(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("slash")
+        await typed(pilot, "2b")
+        await pilot.pause()
+        assert (lane_ids(app, "now"), lane_ids(app, "tomorrow"), lane_ids(app, "later")) == ([], [2], [])
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen.selected().id == 2
+        await pilot.press("escape")
+        await pilot.pause()
+        assert lane_ids(app, "later") == [3]
+
+
+async def test_the_palette_offers_the_screen_s_commands(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("ctrl+p")
+        await typed(pilot, "add a req")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, Form)
+
+
+# -- the world outside -------------------------------------------------------------------
+
+
+@pytest.mark.slow
+async def test_a_request_added_from_a_shell_appears_within_a_second(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        subprocess.run(
+            [sys.executable, "-m", "triage_tui", "--data-dir", str(folder), "add", "from the shell",
+             "--pupil", "SH", "--urgency", "now"],
+            check=True, capture_output=True,
+        )  # fmt: skip
+        await pilot.pause(1.0)
+        assert lane_ids(app, "now") == [1]
+        assert "from the shell" in screen_text(app)
+
+
+async def test_text_is_shown_exactly_as_typed(folder, clock) -> None:
+    shell(folder, clock).add("7B", "esc \x1b[31mred\x1b[0m and [/] end", urgency="now")
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("a")
+        await typed(pilot, "[b]8A[/b]")
+        await pilot.press("tab", "tab")
+        await typed(pilot, "[bold]x[/] and [red]")
+        await pilot.press("tab", "1", "enter")
+        await pilot.pause()
+        shot = screen_text(app)
+        assert "[bold]x[/] and [red]" in shot
+        assert "[b]8A[/b]" in shot
+        assert "esc \\x1b[31mred\\x1b[0m and [/] end" in shot
+    assert shell(folder, clock).find(2)[0].summary == "[bold]x[/] and [red]"
+
+
+async def test_the_day_turns_over_and_says_what_slipped(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        clock.now = datetime(2026, 11, 27, 8, 0)  # Friday: #1 (due Thu) slipped
+        app.screen.check_new_day()
+        await pilot.pause()
+        assert lane_ids(app, "now") == [1, 2]
+        assert "Slipped since Thu 26.11: #1 1A (Thu 26.11)" in notices(app)
+
+
+async def test_norwegian_everywhere(folder, clock, three) -> None:
+    app = make_app(folder, clock, "nb")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shot = screen_text(app)
+        for words in ("Nå (1)", "I morgen (1)", "Senere (1)", "Elev", "tor 26.11", "Ny", "Utsett", "elev"):
+            assert words in shot
+        await pilot.press("a")
+        await pilot.pause()
+        assert "Ny henvendelse" in screen_text(app)
+
+
+def test_the_language_comes_from_the_config_or_lang(monkeypatch) -> None:
+    from triage_tui.i18n import language_for
+
+    assert language_for(None, {"LANG": "nb_NO.UTF-8"}) == "nb"
+    assert language_for(None, {"LANG": "en_GB.UTF-8"}) == "en"
+    assert language_for(None, {"LC_ALL": "nn_NO", "LANG": "en_US"}) == "nb"
+    assert language_for("en", {"LANG": "nb_NO"}) == "en"
+    assert language_for(None, {}) == "en"
+
+
+def test_a_bad_config_stops_the_app_with_a_message(folder) -> None:
+    folder.mkdir(parents=True)
+    (folder / "config.toml").write_text("later_days = 0\n")
+    with pytest.raises(TriageError, match="later_days must be"):
+        create_app(folder)
