@@ -12,7 +12,9 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
+# Byte-compile first: this machine may set PYTHONDONTWRITEBYTECODE, and start-up counts.
 run: $(STAMP)
+	$(BIN)/python -m compileall -q triage_tui
 	$(BIN)/triage
 
 test: $(STAMP)
@@ -22,9 +24,11 @@ test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'
 
 bench: $(STAMP)
+	$(BIN)/python -m compileall -q triage_tui benchmarks
 	$(BIN)/python benchmarks/bench.py
 
 demo: $(STAMP)
+	$(BIN)/python -m compileall -q triage_tui benchmarks
 	$(BIN)/python benchmarks/demo.py
 
 lint: $(STAMP)

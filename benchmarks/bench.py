@@ -57,6 +57,64 @@ def process_add_ms(data_dir: Path) -> float:
     return statistics.median(runs)
 
 
+# Each child exits on the first refresh after its screen filled its table(s) on mount, and
+# prints its peak memory. The same definition of "first paint" for both.
+OUR_APP = """
+import resource, sys
+from pathlib import Path
+from triage_tui.ui.app import create_app
+from triage_tui.ui.screens.queue import QueueScreen
+
+filled = QueueScreen.on_mount
+
+def on_mount(self):
+    filled(self)
+    self.call_after_refresh(self.app.exit)
+
+QueueScreen.on_mount = on_mount
+create_app(Path(sys.argv[1])).run(headless=True, size=(120, 36))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+MINIMAL_APP = """
+import resource
+from textual.app import App
+from textual.widgets import DataTable
+
+class Minimal(App):
+    def compose(self):
+        yield DataTable()
+
+    def on_mount(self):
+        # As many rows and columns as the queue shows on five years of data.
+        table = self.query_one(DataTable)
+        table.add_columns("#", "Pupil", "From", "Class", "Due", "Waited", "Marks", "Summary")
+        for i in range(120):
+            table.add_row(str(i), "7B-ER", "teacher", "now", "Thu 26.11", "3 d", "overdue", "Conflict in the break")
+        self.call_after_refresh(self.exit)
+
+Minimal().run(headless=True, size=(120, 36))
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+"""
+
+
+def start_up(five: Path) -> dict[str, tuple[float, float]]:
+    """Median ms from process start to first painted screen, and peak memory in MiB, of the
+    app on five years and of a minimal Textual app with a DataTable, runs interleaved."""
+    runs: dict[str, list[tuple[float, int]]] = {"ours": [], "minimal": []}
+    for _ in range(7):
+        for name, script, args in (("ours", OUR_APP, [str(five)]), ("minimal", MINIMAL_APP, [])):
+            start = time.perf_counter()
+            done = subprocess.run(
+                [sys.executable, "-c", script, *args], check=True, capture_output=True, text=True
+            )
+            runs[name].append(((time.perf_counter() - start) * 1000, int(done.stdout.split()[-1])))
+    return {
+        name: (statistics.median(t for t, _ in values), max(m for _, m in values) / 1024)
+        for name, values in runs.items()
+    }
+
+
 def row(figure: str, value: str, target: str, ok: bool | None) -> str:
     verdict = "" if ok is None else ("yes" if ok else "NO")
     return f"| {figure:<52} | {value:>12} | {target:>10} | {verdict:^6} |"
@@ -103,6 +161,21 @@ def main() -> None:
             )
         )
         print(row("  bare `python -c pass` on this machine (median ms)", f"{baseline:.0f}", "", None))
+        started = start_up(five)
+        (ours, our_memory), (minimal, minimal_memory) = started["ours"], started["minimal"]
+        ratio = ours / minimal
+        print(
+            row(
+                "TUI start to first painted queue, five years / minimal",
+                f"{ratio:.2f}",
+                "<= 1.3",
+                ratio <= 1.3,
+            )
+        )
+        print(row("  triage, five years (median ms)", f"{ours:.0f}", "", None))
+        print(row("  minimal Textual app with a DataTable (median ms)", f"{minimal:.0f}", "", None))
+        print(row("  peak memory: triage, five years (MiB)", f"{our_memory:.0f}", "", None))
+        print(row("  peak memory: minimal app (MiB)", f"{minimal_memory:.0f}", "", None))
 
 
 def _timed_run(command: list[str]) -> float:

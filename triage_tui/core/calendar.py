@@ -47,11 +47,17 @@ class Break:
 class SchoolCalendar:
     def __init__(self, breaks: Iterable[Break] = ()) -> None:
         self.breaks = tuple(breaks)
+        self._known: dict[date, bool] = {}  # counting school days asks about the same days often
 
     def is_school_day(self, d: date) -> bool:
-        if d.weekday() >= 5 or d in public_holidays(d.year):
-            return False
-        return not any(b.start <= d <= b.end for b in self.breaks)
+        known = self._known.get(d)
+        if known is None:
+            known = self._known[d] = (
+                d.weekday() < 5
+                and d not in public_holidays(d.year)
+                and not any(b.start <= d <= b.end for b in self.breaks)
+            )
+        return known
 
     def on_or_after(self, d: date) -> date:
         """The first school day on or after `d`."""

@@ -195,7 +195,7 @@ class HotFile(DataFile):
                 apply_change(tables, change)
                 seq = change["seq"]
             self._journal_offset += len(line) + 1
-        self._parsed = None
+            self._parsed = None
         return True
 
     def append(self, tables: Tables, change: dict[str, Any]) -> None:

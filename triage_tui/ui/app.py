@@ -30,8 +30,8 @@ class TriageApp(App[None]):
         self.t = t
         self.cursor_blink = cursor_blink  # off for snapshot tests
 
-    def on_mount(self) -> None:
-        self.push_screen(QueueScreen(self.caseload, self.t))
+    def get_default_screen(self) -> Screen:
+        return QueueScreen(self.caseload, self.t)
 
     def _fatal_error(self) -> None:
         """Textual prints a traceback with local variables, which would show pupil data."""

@@ -8,7 +8,6 @@ from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
 
@@ -20,7 +19,7 @@ from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
 from ..text import event_line, literal, translate_bindings
-from ..widgets.lane import Lane, LaneTable
+from ..widgets.lane import LaneTable
 from ..widgets.status import StatusBar
 from .forms import Field, Form, Values
 
@@ -56,21 +55,22 @@ class QueueScreen(Screen):
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder=self.t("filter.placeholder"), id="filter", disabled=True)
-        yield Static(self.t("msg.welcome"), id="welcome")
-        with VerticalScroll(id="lanes", can_focus=False):
-            for lane in LANES:
-                yield Lane(lane, self.t)
+        for lane in LANES:
+            yield LaneTable(lane, self.t)
         yield Static("", id="preview")
         yield StatusBar(self.caseload, self.t)
-        yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#filter", Input).cursor_blink = getattr(self.app, "cursor_blink", True)
         self.refresh_queue()
-        self.announce_slips()
+        # The queue paints first; the footer (slow to build) and the notice come right after.
+        self.call_after_refresh(self.add_footer)
+        self.call_after_refresh(self.announce_slips)
         self.set_interval(0.5, self.pick_up_changes)
         self.set_interval(20, self.check_new_day)
+
+    async def add_footer(self) -> None:
+        await self.mount(Footer(compact=True))
+        self.refresh_bindings()  # a footer mounted late shows nothing until bindings change
 
     # -- showing -----------------------------------------------------------------------
     def refresh_queue(self) -> None:
@@ -84,13 +84,21 @@ class QueueScreen(Screen):
         for r in shown:
             lanes[r.lane(today, calendar)].append(r)
         for lane in LANES:
-            self.query_one(f"#lane-{lane}", Lane).show(lanes[lane], today, calendar)
+            self.query_one(f"#table-{lane}", LaneTable).show(lanes[lane], today, calendar)
         status = self.query_one(StatusBar)
         status.counts = {lane: len(members) for lane, members in lanes.items()}
         status.overdue = sum(r.is_overdue(today) for r in shown)
         status.refresh_status()
-        self.query_one("#welcome").display = not requests and not self.caseload.store.snapshot()[1]
+        self.show_welcome(not requests and not self.caseload.store.snapshot()[1])
         self.select(self.selected_id)
+
+    def show_welcome(self, first_start: bool) -> None:
+        """On a first start (nothing recorded yet), the three keys that matter."""
+        welcome = self.query("#welcome")
+        if first_start and not welcome:
+            self.mount(Static(self.t("msg.welcome"), id="welcome"), before=0)
+        elif not first_start and welcome:
+            welcome.remove()
 
     def matches(self, request: Request) -> bool:
         words = self.filter_text.lower().split()
@@ -377,8 +385,14 @@ class QueueScreen(Screen):
 
     # -- filtering ---------------------------------------------------------------------
     def action_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.disabled = False  # hidden, it must not take keys
+        boxes = self.query("#filter")
+        if boxes:
+            box = boxes.first(Input)
+        else:  # made when first wanted: the queue paints sooner without it
+            box = Input(placeholder=self.t("filter.placeholder"), id="filter")
+            box.cursor_blink = getattr(self.app, "cursor_blink", True)
+            self.mount(box, before=0)
+        box.disabled = False
         box.add_class("shown")
         box.focus()
 
@@ -395,10 +409,10 @@ class QueueScreen(Screen):
         self.show_preview()
 
     def action_clear_filter(self) -> None:
-        box = self.query_one("#filter", Input)
-        box.value = ""
-        box.remove_class("shown")
-        box.disabled = True
+        for box in self.query("#filter").results(Input):
+            box.value = ""
+            box.remove_class("shown")
+            box.disabled = True  # hidden, it must not take keys
         self.filter_text = ""
         self.refresh_queue()
 

@@ -1,14 +1,12 @@
-"""A lane of the queue: its title with a count, and its requests as a table."""
+"""A lane of the queue: one table, its title (with a count) on its border."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import DataTable, Label
+from textual.widgets import DataTable
 
 from ...core.calendar import SchoolCalendar
 from ...core.model import Request
@@ -28,31 +26,19 @@ class LaneTable(DataTable):
         Binding("k", "cursor_up", "Up", show=False, id="up"),
     ]
 
-
-class Lane(Vertical):
     def __init__(self, lane: str, t: Messages) -> None:
-        super().__init__(id=f"lane-{lane}", classes="lane")
+        super().__init__(cursor_type="row", zebra_stripes=True, id=f"table-{lane}", classes="lane")
         self.lane = lane
         self.t = t
-
-    def compose(self) -> ComposeResult:
-        yield Label("", classes="lane-title")
-        table = LaneTable(cursor_type="row", zebra_stripes=True, id=f"table-{self.lane}")
         for column in COLUMNS:
-            table.add_column(self.t(f"col.{column}"), key=column)
-        yield table
-        yield Label(self.t(f"lane.empty.{self.lane}"), classes="lane-empty")
-
-    @property
-    def table(self) -> LaneTable:
-        return self.query_one(LaneTable)
+            self.add_column(t(f"col.{column}"), key=column)
 
     def show(self, requests: list[Request], today: date, calendar: SchoolCalendar) -> None:
         t = self.t
-        self.query_one(".lane-title", Label).update(f"{t(f'lane.{self.lane}')} ({len(requests)})")
+        title = f"{t(f'lane.{self.lane}')} ({len(requests)})"
+        self.border_title = title if requests else f"{title} — {t(f'lane.empty.{self.lane}')}"
         self.set_class(not requests, "empty")
-        table = self.table
-        table.clear()
+        self.clear()
         for r in requests:
             marks = [
                 t(f"mark.{name}")
@@ -64,7 +50,7 @@ class Lane(Vertical):
                 if on
             ]
             waited = calendar.school_days_between(r.created.date(), today)
-            table.add_row(
+            self.add_row(
                 Text(str(r.id), justify="right"),
                 literal(r.pupil, "bold"),
                 t(f"source.{r.source}"),
