@@ -89,8 +89,9 @@ class Minimal(App):
         # As many rows and columns as the queue shows on five years of data.
         table = self.query_one(DataTable)
         table.add_columns("#", "Pupil", "From", "Class", "Due", "Waited", "Marks", "Summary")
+        row = ("7B-ER", "teacher", "now", "Thu 26.11", "3 d", "overdue", "Conflict in the break")
         for i in range(120):
-            table.add_row(str(i), "7B-ER", "teacher", "now", "Thu 26.11", "3 d", "overdue", "Conflict in the break")
+            table.add_row(str(i), *row)
         self.call_after_refresh(self.exit)
 
 Minimal().run(headless=True, size=(120, 36))
