@@ -154,19 +154,6 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
     from .store import StoreError
 
-    if args.command is None:
-        try:
-            from .ui.app import create_app
-
-            create_app(data_dir(args), clock).run()
-            return 0
-        except TriageError as e:
-            print(f"triage: {printable(str(e))}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except StoreError as e:
-            print(f"triage: {printable(str(e))}", file=sys.stderr)
-            return EXIT_STORE
-
     try:
         return run(args, clock)
     except TriageError as e:
@@ -194,6 +181,12 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     from .store import Store
 
     folder = data_dir(args)
+    if args.command is None:
+        from .ui.app import create_app  # only here: quick capture never imports Textual
+
+        app = create_app(folder, clock)
+        app.run()
+        return app.return_code or 0
     if args.command == "backup":
         store = Store(folder, check=False)  # works on damaged data too
         if args.list:
