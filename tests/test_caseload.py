@@ -111,3 +111,21 @@ def test_a_refused_action_on_a_new_day_makes_no_backup(caseload: Caseload, clock
     assert caseload.store.backups() == []
     caseload.close(1)
     assert len(caseload.store.backups()) == 1
+
+
+def test_a_timer_stopped_within_a_minute_logs_nothing(caseload: Caseload, clock) -> None:
+    request = caseload.add("7B", "talk")
+    caseload.start_timer(request.id)
+    clock.now = datetime(2026, 11, 26, 10, 0, 59)
+    assert caseload.stop_timer() is None
+    assert caseload.timer is None and caseload.recent_entries() == []
+    assert caseload.describe(request)["first_contact"] is None  # a stray key is no contact
+
+
+def test_the_last_closed_request_is_the_one_to_reopen(caseload: Caseload, clock) -> None:
+    assert caseload.last_closed() is None
+    first, second = caseload.add("7B", "one"), caseload.add("8A", "two")
+    caseload.close(second.id)
+    clock.now = datetime(2026, 11, 26, 11, 0)
+    caseload.close(first.id)
+    assert caseload.last_closed().id == first.id

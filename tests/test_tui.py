@@ -118,7 +118,7 @@ async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, m
             raise StoreError("could not write triage.json (No space left on device)")
 
         monkeypatch.setattr(app.caseload, "add", disk_full)
-        await pilot.press("tab", "tab")
+        assert app.focused.id == "summary"  # the field left empty
         await typed(pilot, "Worried")
         await pilot.press("enter")
         await pilot.pause()
@@ -267,22 +267,24 @@ async def test_a_timer_left_overnight_asks_when_it_stopped(folder, clock, three)
 async def test_l_logs_time_on_the_selection_or_unlinked(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.press("l")  # on #1
-        await pilot.press("tab")
+        await pilot.press("l")  # on #1; the duration comes first
         await typed(pilot, "1h30")
         await pilot.press("tab", "d", "tab")  # activity: documentation
         await typed(pilot, "notes for PPT")
         await pilot.press("enter")
         await pilot.pause()
-        await pilot.press("l", "right", "tab")  # unlinked
+        await pilot.press("l")
         await typed(pilot, "45")
-        await pilot.press("tab", "m", "enter")  # meeting
+        await pilot.press("tab", "m", "tab", "tab")  # meeting; then when it started
+        await typed(pilot, "08:00")
+        await pilot.press("tab", "right", "enter")  # unlinked
         await pilot.pause()
         assert "today 2 h 15 of 7 h 30" in screen_text(app)
     entries = sorted(shell(folder, clock).recent_entries(), key=lambda e: e.id)
-    assert [(e.request_id, e.minutes, e.activity, e.note) for e in entries] == [
-        (1, 90, "documentation", "notes for PPT"), (None, 45, "meeting", None),
-    ]  # fmt: skip
+    assert [(e.request_id, e.start, e.minutes, e.activity, e.note) for e in entries] == [
+        (1, datetime(2026, 11, 26, 8, 30), 90, "documentation", "notes for PPT"),
+        (None, datetime(2026, 11, 26, 8, 0), 45, "meeting", None),
+    ]
 
 
 # -- the request, help, review, filter -----------------------------------------------------
@@ -440,3 +442,34 @@ def test_a_bad_config_stops_the_app_with_a_message(folder) -> None:
     (folder / "config.toml").write_text("later_days = 0\n")
     with pytest.raises(TriageError, match="later_days must be"):
         create_app(folder)
+
+
+async def test_a_stray_timer_logs_nothing_and_r_reopens_a_close_by_mistake(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        clock.now = datetime(2026, 11, 26, 10, 0, 20)
+        await pilot.press("t")
+        await pilot.pause()
+        assert "less than a minute: nothing logged" in notices(app)
+        await pilot.press("d", "enter")  # closed #1 by mistake
+        await pilot.pause()
+        assert lane_ids(app, "now") == []
+        await pilot.press("r")
+        await pilot.pause()
+        assert lane_ids(app, "now") == [1]
+        assert "Reopened #1, due Thu 26.11" in notices(app)
+    caseload = shell(folder, clock)
+    assert caseload.recent_entries() == [] and caseload.timer is None
+    assert [e.type for e in caseload.find(1)[0].events] == ["created", "classified", "closed", "reopened"]
+
+
+def test_the_palette_never_offers_a_screenshot(folder, clock) -> None:
+    app = make_app(folder, clock)
+    screen = QueueScreen(app.caseload, app.t)
+    titles = [command.title for command in app.get_system_commands(screen)]
+    assert "Screenshot" not in titles
+    assert {"Add a request", "Classify now", "Postpone", "Close", "Reopen the request closed last"} <= set(
+        titles
+    )

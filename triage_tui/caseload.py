@@ -19,6 +19,7 @@ from .store import Store
 from .store.config import load_settings
 
 LANES = ("now", "tomorrow", "later")
+MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
 Clock = Callable[[], datetime]
 
 
@@ -151,13 +152,15 @@ class Caseload:
             tx.set_timer(timer)
         return timer, stopped
 
-    def stop_timer(self, *, at: datetime | None = None) -> TimeEntry:
+    def stop_timer(self, *, at: datetime | None = None) -> TimeEntry | None:
         said_when = at is not None
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             return self._stop(tx, at, said_when)
 
-    def _stop(self, tx: Any, at: datetime, said_when: bool) -> TimeEntry:
+    def _stop(self, tx: Any, at: datetime, said_when: bool) -> TimeEntry | None:
+        """Stop the timer and log its time; under a minute is taken for a stray key and not
+        logged, since a logged entry would count as first contact."""
         timer = tx.timer
         if timer is None:
             raise TriageError("no timer is running")
@@ -169,10 +172,11 @@ class Caseload:
             )
         if at < timer.start:
             raise TriageError(f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment")
-        minutes = min(timer.minutes_at(at), 24 * 60)
-        entry = self._log(tx, timer.start, minutes, timer.activity, timer.request_id, None)
         tx.set_timer(None)
-        return entry
+        if at - timer.start < MIN_TIMER:
+            return None
+        minutes = min(timer.minutes_at(at), 24 * 60)
+        return self._log(tx, timer.start, minutes, timer.activity, timer.request_id, None)
 
     # -- reading -----------------------------------------------------------------------
     @property
@@ -210,6 +214,11 @@ class Caseload:
 
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())
+
+    def last_closed(self) -> Request | None:
+        """The request closed most recently (among the recent ones the hot data holds)."""
+        closed = [r for r in self.store.snapshot()[0].values() if not r.is_open]
+        return max(closed, key=lambda r: (r.closed_at, r.id), default=None)
 
     def minutes_on(self, day: date) -> int:
         """Minutes logged on time entries that started on `day` (the hot data holds recent days)."""

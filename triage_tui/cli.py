@@ -192,6 +192,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         if args.list:
             for backup in store.backups():
                 print(backup.name)
+            if not store.backups():
+                print("no backups yet: one is made before the first change of each day")
         else:
             print(f"backup made: {store.backup('manual')}")
         return 0
@@ -248,7 +250,12 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
         print(f"timer started{on} at {timer.start:%H:%M} ({timer.activity})")
         return 0
     entry = caseload.stop_timer(at=at)
-    _print_json(entry.as_json()) if args.json else print(f"timer stopped; logged {_entry_line(entry)}")
+    if args.json:
+        _print_json(entry.as_json() if entry else {"logged": None})
+    elif entry is None:
+        print("timer stopped after less than a minute: nothing logged")
+    else:
+        print(f"timer stopped; logged {_entry_line(entry)}")
     return 0
 
 

@@ -50,7 +50,9 @@ class TriageApp(App[None]):
         if commands is not None:
             for title, help, callback in commands():
                 yield SystemCommand(title, help, callback)
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):
+            if command.title != "Screenshot":  # it would write pupil data to a file here
+                yield command
 
 
 def create_app(

@@ -30,6 +30,7 @@ class Field:
     value: str = ""
     placeholder: str = ""
     options: Sequence[tuple[str, str]] = ()
+    optional: bool = False
 
 
 Values = dict[str, str]
@@ -77,6 +78,10 @@ class Form(ModalScreen[bool]):
             error = self.t("form.error", error=str(e))
             self.query_one("#error", Label).update(literal(error, "bold red"))
             self.notify(printable(error), severity="error", timeout=8, markup=False)
+            required = {f.name for f in self.fields if not f.optional}
+            empty = [box for box in self.query(Input) if box.id in required and not box.value.strip()]
+            if empty:
+                empty[0].focus()  # most refusals are about a required field left empty
             return
         self.notify(printable(message), markup=False)
         self.dismiss(True)

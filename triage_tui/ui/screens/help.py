@@ -38,6 +38,8 @@ class HelpScreen(ModalScreen[None]):
                     text.append(f"{b.description}\n")
         text.append(f"  {'ctrl+p':<18}", style="bold")
         text.append(f"{t('key.palette')}\n")
-        text.append(f"\n{t('help.lanes')}\n{t('help.marks')}\n\n{t('help.close')}", style="dim")
+        text.append(
+            f"\n{t('help.move')}\n{t('help.lanes')}\n{t('help.marks')}\n\n{t('help.close')}", style="dim"
+        )
         with VerticalScroll(id="help"):
             yield Static(text)

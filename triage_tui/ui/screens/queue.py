@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from rich.text import Text
 from textual import events, on
@@ -34,6 +35,7 @@ class QueueScreen(Screen):
         Binding("t", "timer", "Timer", id="timer"),
         Binding("l", "log", "Log time", id="log"),
         Binding("d", "close", "Close", id="close"),
+        Binding("r", "reopen", "Reopen last closed", show=False, id="reopen"),
         Binding("enter", "open", "Open", show=False, id="open"),
         Binding("w", "review", "Week", id="review"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
@@ -86,8 +88,10 @@ class QueueScreen(Screen):
         for lane in LANES:
             self.query_one(f"#table-{lane}", LaneTable).show(lanes[lane], today, calendar)
         status = self.query_one(StatusBar)
-        status.counts = {lane: len(members) for lane, members in lanes.items()}
-        status.overdue = sum(r.is_overdue(today) for r in shown)
+        status.counts = {lane: 0 for lane in LANES}
+        for r in requests:
+            status.counts[r.lane(today, calendar)] += 1
+        status.overdue = sum(r.is_overdue(today) for r in requests)
         status.refresh_status()
         self.show_welcome(not requests and not self.caseload.store.snapshot()[1])
         self.select(self.selected_id)
@@ -164,7 +168,13 @@ class QueueScreen(Screen):
         text.append_text(literal(request.pupil, "bold"))
         text.append(" · ")
         text.append_text(literal(request.summary))
-        text.append("\n" + self.t("preview.latest", event=event_line(self.t, request.latest_event)))
+        latest = event_line(self.t, request.latest_event)
+        entries = [e for e in self.caseload.recent_entries() if e.request_id == request.id]
+        last_entry = max(entries, key=lambda e: e.start, default=None)
+        if last_entry is not None and last_entry.start > request.latest_event.at:
+            activity = self.t(f"activity.{last_entry.activity}")
+            latest = f"{self.t.minutes(last_entry.minutes)} {activity}, {self.t.day(last_entry.start.date())}"
+        text.append("\n" + self.t("preview.latest", event=latest))
         preview.update(text)
 
     # -- keeping up with the day and with other processes --------------------------------
@@ -252,7 +262,7 @@ class QueueScreen(Screen):
         if is_downgrade(request.urgency, urgency):
             self.open_form(
                 t("form.downgrade.title", id=request.id, urgency=t(f"urgency.{urgency}")),
-                [Field("why", t("form.why"))],
+                [Field("why", t("form.why"), optional=True)],
                 lambda values: classify(values["why"] or None),
             )
         else:
@@ -273,7 +283,7 @@ class QueueScreen(Screen):
             t("form.postpone.title", id=request.id, due=t.day(request.due)),
             [
                 Field("when", t("form.when"), placeholder=t("form.when.placeholder")),
-                Field("why", t("form.why")),
+                Field("why", t("form.why"), optional=True),
             ],
             save,
         )
@@ -295,6 +305,8 @@ class QueueScreen(Screen):
         def stop(values: Values | None = None) -> str:
             at = parse_moment(values["at"], caseload.now(), caseload.calendar) if values else None
             entry = caseload.stop_timer(at=at)
+            if entry is None:
+                return t("msg.timer_discarded")
             return t("msg.timer_stopped", time=t.minutes(entry.minutes))
 
         if timer.start.date() == caseload.now().date():
@@ -317,19 +329,26 @@ class QueueScreen(Screen):
                 t("form.activity"),
                 "conversation" if request else "meeting",
                 options=self.choices("activity", ACTIVITIES),
-            ),  # fmt: skip
-            Field("note", t("form.note")),
+            ),
+            Field("note", t("form.note"), optional=True),
+            Field("at", t("form.log_at"), placeholder=t("form.log_at.placeholder"), optional=True),
         ]
         if request is not None:
             on = t("form.link", id=request.id, pupil=printable(request.pupil))
-            fields.insert(
-                0, Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))])
+            fields.append(
+                Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))])
             )
 
         def save(values: Values) -> str:
             linked = request.id if request is not None and values.get("link") == "on" else None
             minutes = parse_duration(values["duration"])
-            entry = caseload.log(minutes, values["activity"], request_id=linked, note=values["note"] or None)
+            start = (
+                parse_moment(values["at"], caseload.now(), caseload.calendar)
+                if values["at"].strip()
+                else None
+            )
+            note = values["note"] or None
+            entry = caseload.log(minutes, values["activity"], request_id=linked, note=note, start=start)
             if linked:
                 return t("msg.logged_on", time=t.minutes(entry.minutes), id=linked)
             return t("msg.logged", time=t.minutes(entry.minutes))
@@ -351,6 +370,20 @@ class QueueScreen(Screen):
             [Field("outcome", t("form.outcome"), "resolved", options=self.choices("outcome", OUTCOMES))],
             save,
         )
+
+    def action_reopen(self) -> None:
+        """Bring back the request closed last: a close by mistake is one key from undone."""
+        closed = self.caseload.last_closed()
+        if closed is None:
+            self.notify(self.t("msg.nothing_closed"), severity="warning")
+            return
+
+        def reopen() -> str:
+            request = self.caseload.reopen(closed.id)
+            self.selected_id = request.id
+            return self.t("msg.reopened", id=request.id, due=self.t.day(request.due))
+
+        self.attempt(reopen)
 
     def action_open(self) -> None:
         request = self.need_selection()
@@ -420,6 +453,18 @@ class QueueScreen(Screen):
         t = self.t
         return [
             (t("cmd.add"), t("cmd.add.help"), self.action_add),
+            *(
+                (
+                    t("cmd.classify", urgency=t(f"urgency.{u}")),
+                    t("cmd.selected"),
+                    partial(self.action_classify, u),
+                )
+                for u in URGENCIES
+            ),
+            (t("cmd.postpone"), t("cmd.selected"), self.action_postpone),
+            (t("cmd.close"), t("cmd.selected"), self.action_close),
+            (t("cmd.open"), t("cmd.selected"), self.action_open),
+            (t("cmd.reopen"), t("cmd.reopen.help"), self.action_reopen),
             (t("cmd.log"), t("cmd.log.help"), self.action_log),
             (t("cmd.timer"), t("cmd.timer.help"), self.action_timer),
             (t("cmd.review"), t("cmd.review.help"), self.action_review),

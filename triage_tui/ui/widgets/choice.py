@@ -53,5 +53,6 @@ class Choice(Widget, can_focus=True):
         for i, (_, label) in enumerate(self.options):
             if i:
                 text.append("  ")
+            label = label.replace(" ", "\u00a0")  # wrap between options, never inside one
             text.append(f" {label} ", style="reverse bold" if i == self.index else "dim")
         return text
