@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -48,11 +49,29 @@ class Choice(Widget, can_focus=True):
                 self.index = int(event.character) - 1
                 event.stop()
 
+    def _lines(self, width: int) -> list[list[int]]:
+        """Option indexes by line: as many lines as the width needs, none broken inside."""
+        lines: list[list[int]] = [[]]
+        used = 0
+        for i, (_, label) in enumerate(self.options):
+            cell = len(label) + 2
+            if lines[-1] and used + 2 + cell > width:
+                lines.append([])
+                used = 0
+            used += cell + (2 if lines[-1] else 0)
+            lines[-1].append(i)
+        return lines
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._lines(width))
+
     def render(self) -> Text:
         text = Text()
-        for i, (_, label) in enumerate(self.options):
-            if i:
-                text.append("  ")
-            label = label.replace(" ", "\u00a0")  # wrap between options, never inside one
-            text.append(f" {label} ", style="reverse bold" if i == self.index else "dim")
+        for number, line in enumerate(self._lines(max(self.size.width, 1))):
+            if number:
+                text.append("\n")
+            for i in line:
+                if i != line[0]:
+                    text.append("  ")
+                text.append(f" {self.options[i][1]} ", style="reverse bold" if i == self.index else "dim")
         return text
