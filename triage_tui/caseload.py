@@ -14,12 +14,16 @@ from typing import Any
 from .core import operations as ops
 from .core.errors import TriageError
 from .core.model import URGENCIES, Request, TimeEntry, Timer
+from .core.review import Week, weekly_review
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
 
 LANES = ("now", "tomorrow", "later")
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
+# A request's target is at most a few weeks after it came in (later_days school days, and a
+# break); a review looks this far back for requests closed before the week it reviews.
+REVIEW_LOOKBACK = timedelta(days=90)
 Clock = Callable[[], datetime]
 
 
@@ -214,6 +218,11 @@ class Caseload:
 
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())
+
+    def review(self, week: Week) -> dict[str, Any]:
+        """The weekly review of `week`, as of its end (or now, for the week under way)."""
+        requests, entries = self.store.around(week.start, week.end, REVIEW_LOOKBACK)
+        return weekly_review(week, requests, entries, self.now(), self.calendar, self.settings.contract_hours)
 
     def last_closed(self) -> Request | None:
         """The request closed most recently (among the recent ones the hot data holds)."""

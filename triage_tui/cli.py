@@ -128,6 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--from", dest="source", choices=SOURCES, metavar="SOURCE")
     p.add_argument("--summary")
 
+    p = command("report", "the weekly review: what got pushed aside, and where the time went")
+    p.add_argument("--week", metavar="YYYY-Www", help="an ISO week like 2026-W47 (default: this week)")
+    p.add_argument("--format", default="text", choices=("text", "md", "json", "csv"))
+    p.add_argument(
+        "--anonymise",
+        "--anonymize",
+        action="store_true",
+        help="aliases instead of pupil codes, no reasons: for the team meeting",
+    )
+
     p = command("backup", "make a backup of the data now")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p = command("restore", "bring a backup back (what is there now is backed up first)")
@@ -208,6 +218,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     command = args.command
     if command == "list":
         return _list(caseload, args)
+    if command == "report":
+        return _report(caseload, args)
     if command == "show":
         request, entries = caseload.find(args.id)
         return _print_request(caseload, request, entries, args.json, history=True)
@@ -257,6 +269,28 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     else:
         print(f"timer stopped; logged {_entry_line(entry)}")
     return 0
+
+
+def _report(caseload: Any, args: argparse.Namespace) -> int:
+    from .core.review import Week, anonymise
+    from .report import letter, tables
+
+    week = Week.parse(args.week) if args.week else Week.of(caseload.now().date())
+    review = caseload.review(week)
+    if args.anonymise:
+        review = anonymise(review)
+    if args.format == "json":
+        _print_json(review)
+    elif args.format == "csv":
+        sys.stdout.write(tables(review))
+    else:
+        sys.stdout.write(printable_lines(letter(review, markdown=args.format == "md")))
+    return 0
+
+
+def printable_lines(text: str) -> str:
+    """Text whose lines may quote user input, with control characters spelled out."""
+    return "\n".join(printable(line) for line in text.split("\n"))
 
 
 def _list(caseload: Any, args: argparse.Namespace) -> int:

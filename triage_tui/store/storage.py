@@ -160,16 +160,21 @@ class Transaction:
         timer = self.timer
         keep = {timer.request_id} if timer and timer.request_id else set()
         moving = partition(self.tables["requests"], self.tables["time"], cutoff, keep)
+        latest = dict(self.meta.get("archive_latest", {}))
         for year, (requests, entries) in moving.items():
             archive = self._archive(year)
             self._changed_archives.add(year)
+            moments = [doc["events"][-1]["at"] for doc in requests.values()]
+            moments += [doc["start"] for doc in entries.values()]
+            latest[year] = max([*moments, latest.get(year, "")])
             archive["requests"].update(requests)
             archive["time"].update(entries)
             for key in requests:
                 self.tables["requests"].pop(key)
             for key in entries:
                 self.tables["time"].pop(key)
-        self.set_meta(archived_before=cutoff.isoformat())
+        # The latest moment each archive holds lets a review of an old week skip the others.
+        self.set_meta(archived_before=cutoff.isoformat(), archive_latest=latest)
         self.checkpoint = True
         return sum(len(r) for r, _ in moving.values())
 
@@ -344,6 +349,44 @@ class Store:
                     return None
                 requests, entries, _ = archive.parsed(_parse)
             return requests[request_id], [t for t in entries.values() if t.request_id == request_id]
+
+    def around(
+        self, start: datetime, end: datetime, lookback: timedelta
+    ) -> tuple[list[Request], list[TimeEntry]]:
+        """What a review of [start, end) needs: requests that existed in it and were open in it
+        or created less than `lookback` before it (their targets may fall in it), with all
+        their time, and every time entry that started in it. Filtered on the stored text
+        first, so years of history cost a scan, not a parse."""
+        first, last, since = start.isoformat(), end.isoformat(), (start - lookback).isoformat()
+        with self._mutex:
+            hot = self.hot.load() or new_tables("hot")
+            latest = hot["meta"]["1"].get("archive_latest", {})
+            raw_requests: dict[str, Any] = {}
+            raw_entries: dict[str, Any] = {}
+            for year in self.archive_years():
+                # An archive whose every moment is older than the look-back holds nothing
+                # for this week; nor does one of a school year that began after it.
+                if latest.get(year, last) < since or f"{year[:4]}-08-01" > last:
+                    continue
+                tables = self.archive_file(year).load() or new_tables("archive")
+                raw_requests |= tables["requests"]
+                raw_entries |= tables["time"]
+            raw_requests |= hot["requests"]
+            raw_entries |= hot["time"]
+        kept: dict[str, Any] = {}
+        for key, doc in raw_requests.items():
+            events = doc["events"]
+            created, latest = events[0]["at"], events[-1]
+            open_then = latest["type"] != "closed" or latest["at"] >= first
+            if created < last and (open_then or created >= since):
+                kept[key] = doc
+        ids = {int(key) for key in kept}
+        entries = [
+            TimeEntry.from_doc(int(key), doc)
+            for key, doc in raw_entries.items()
+            if first <= doc["start"] < last or doc.get("request") in ids
+        ]
+        return [Request.from_doc(int(key), doc) for key, doc in kept.items()], entries
 
     def changed(self) -> bool:
         """Whether another process changed the hot data since it was last read here."""

@@ -1,0 +1,160 @@
+"""The weekly review written out: a short letter to oneself (text or Markdown), or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+from typing import Any
+
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _day(iso: str) -> str:
+    d = date.fromisoformat(iso[:10])
+    return f"{WEEKDAYS[d.weekday()]} {d:%d.%m}"
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60} h {minutes % 60:02d}"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)} %" if whole else "0 %"
+
+
+def letter(review: dict[str, Any], markdown: bool = False) -> str:
+    """The review in plain words, answering what a therapist asks about her week."""
+    out: list[str] = []
+
+    def heading(text: str) -> None:
+        out.append(f"\n## {text}" if markdown else f"\n{text.upper()}")
+
+    def item(text: str) -> None:
+        out.append(f"- {text}" if markdown else f"  • {text}")
+
+    week, time_ = review["week"], review["time"]
+    title = f"Week {week[-2:]}, {week[:4]} ({_day(review['from'])} – {_day(review['to'])})"
+    out.append(f"# {title}" if markdown else title)
+    if review["as_of"] < review["to"] + "T23:59":
+        out.append(f"(the week so far, as of {_day(review['as_of'])} {review['as_of'][11:16]})")
+
+    heading("Where did my time go?")
+    total, contract = time_["total_minutes"], time_["contract_minutes"]
+    ranked = sorted(((m, a) for a, m in time_["by_activity"].items() if m), reverse=True)
+    if not total:
+        out.append("No time was logged this week.")
+    else:
+        most = ", ".join(f"{a} {_hours(m)}" for m, a in ranked[:3])
+        out.append(f"I logged {_hours(total)}. Most went to {most}.")
+        documentation = time_["by_activity"].get("documentation", 0)
+        out.append(
+            f"Documentation took {_hours(documentation)} ({_share(documentation, total)}); "
+            f"direct work with pupils was {round(100 * (time_['direct_share'] or 0))} % of the time."
+        )
+        urgency = time_["by_urgency"]
+        out.append(
+            f"By class: now {_hours(urgency['now'])}, tomorrow {_hours(urgency['tomorrow'])}, "
+            f"later {_hours(urgency['later'])}, not tied to a request {_hours(urgency['unlinked'])}."
+        )
+    heading("Did my hours suffice?")
+    if total >= contract:
+        out.append(f"I logged {_hours(total)} against {_hours(contract)} of contract hours: "
+                   f"{_hours(total - contract)} over.")  # fmt: skip
+    else:
+        out.append(f"I logged {_hours(total)} of {_hours(contract)} contract hours "
+                   f"({_share(total, contract)}).")  # fmt: skip
+
+    heading("What came in, and did I reach them in time?")
+    received = review["received"]
+    out.append(f"{received['total']} requests came in: {received['now']} now, "
+               f"{received['tomorrow']} tomorrow, {received['later']} later.")  # fmt: skip
+    for urgency, target in review["targets"].items():
+        if target["due"]:
+            out.append(f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time.")
+    for b in review["breaches"]:
+        when = (f"reached {_day(b['first_contact'])}, {b['school_days_late']} school days late"
+                if b["first_contact"] else "not reached yet")  # fmt: skip
+        item(f"#{b['id']} {b['pupil']} ({b['urgency']}, due {_day(b['due'])}): {when}")
+
+    heading("What did I push aside?")
+    downgrades, postponements, slips = review["downgrades"], review["postponements"], review["slips"]
+    if not (downgrades or postponements or slips):
+        out.append("Nothing was downgraded, postponed or left to slip.")
+    else:
+        out.append(f"{len(downgrades)} downgraded, {len(postponements)} postponed, "
+                   f"{len(slips)} due dates passed with no contact yet.")  # fmt: skip
+    for d in downgrades:
+        why = f" — {d['why']}" if d["why"] else ""
+        item(f"#{d['id']} {d['pupil']}: downgraded {d['from']} → {d['to']} on {_day(d['at'])}{why}")
+    for p in postponements:
+        why = f" — {p['why']}" if p["why"] else ""
+        item(f"#{p['id']} {p['pupil']}: postponed {_day(p['from_due'])} → {_day(p['to_due'])}{why}")
+    for s in slips:
+        item(f"#{s['id']} {s['pupil']}: slipped on {_day(s['due'])}")
+
+    heading("Who waited longest?")
+    still_open = review["open_at_end"]
+    out.append(f"{len(still_open)} requests were still open at the end of the week.")
+    for o in still_open[:10]:
+        extra = "".join(
+            f", {n}× {what}"
+            for what, n in (("postponed", o["postponed"]), ("downgraded", o["downgraded"]))
+            if n
+        )
+        item(f"#{o['id']} {o['pupil']} ({o['urgency']}, due {_day(o['due'])}): "
+             f"waiting {o['waiting_school_days']} school days{extra}")  # fmt: skip
+    silent = review["closed_without_contact"]
+    if silent:
+        out.append(f"{len(silent)} closed without any time logged on them:")
+        for c in silent:
+            item(f"#{c['id']} {c['pupil']} ({c['outcome']})")
+    waits = review["waits_by_source"]
+    if waits:
+        heading("How long did people wait for a first contact?")
+        for source, wait in waits.items():
+            item(
+                f"from {source}: a median of {wait['median_school_days']:g} school days ({wait['count']} requests)"
+            )
+    return "\n".join(out).lstrip() + "\n"
+
+
+def tables(review: dict[str, Any]) -> str:
+    """CSV: one table per section, each under a `# section` line, blank lines between."""
+    sections: list[tuple[str, list[dict[str, Any]]]] = [
+        ("received", [{"urgency": u, "count": n} for u, n in review["received"].items()]),
+        ("targets", [{"urgency": u} | t for u, t in review["targets"].items()]),
+        ("breaches", review["breaches"]),
+        ("downgrades", review["downgrades"]),
+        ("postponements", review["postponements"]),
+        ("slips", review["slips"]),
+        ("open_at_end", review["open_at_end"]),
+        ("closed_without_contact", review["closed_without_contact"]),
+        (
+            "time_by_activity",
+            [{"activity": a, "minutes": m} for a, m in review["time"]["by_activity"].items()],
+        ),
+        ("time_by_urgency", [{"urgency": u, "minutes": m} for u, m in review["time"]["by_urgency"].items()]),
+        ("time", [{k: v for k, v in review["time"].items() if not isinstance(v, dict)}]),
+        ("waits_by_source", [{"source": s} | w for s, w in review["waits_by_source"].items()]),
+    ]
+    COLUMNS = {
+        "breaches": ["id", "pupil", "urgency", "due", "first_contact", "school_days_late"],
+        "downgrades": ["id", "pupil", "from", "to", "at", "why"],
+        "postponements": ["id", "pupil", "from_due", "to_due", "at", "why"],
+        "slips": ["id", "pupil", "due"],
+        "open_at_end": ["id", "pupil", "urgency", "due", "waiting_school_days", "postponed", "downgraded"],
+        "closed_without_contact": ["id", "pupil", "outcome"],
+        "waits_by_source": ["source", "count", "median_school_days"],
+    }
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    for number, (name, rows) in enumerate(sections):
+        if number:
+            buffer.write("\n")
+        buffer.write(f"# {review['week']} {name}\n")
+        columns = COLUMNS.get(name) or list(rows[0])
+        writer.writerow(columns)
+        for row in rows:
+            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+    return buffer.getvalue()
