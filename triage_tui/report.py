@@ -73,7 +73,8 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
         if target["due"]:
             out.append(f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time.")
     for b in review["breaches"]:
-        when = (f"reached {_day(b['first_contact'])}, {b['school_days_late']} school days late"
+        late = b["school_days_late"]
+        when = (f"reached {_day(b['first_contact'])}, {late} school day{'s' if late != 1 else ''} late"
                 if b["first_contact"] else "not reached yet")  # fmt: skip
         item(f"#{b['id']} {b['pupil']} ({b['urgency']}, due {_day(b['due'])}): {when}")
 

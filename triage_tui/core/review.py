@@ -82,6 +82,7 @@ def weekly_review(
 ) -> dict[str, Any]:
     """The review of `week`, as the JSON object the CLI prints (see issue: weekly review)."""
     cutoff = min(now, week.end)
+    last_day = min(now.date(), week.sunday)  # the day the review speaks as of
     in_week = lambda moment: week.start <= moment < week.end  # noqa: E731
     day_in_week = lambda day: week.monday <= day <= week.sunday  # noqa: E731
     requests = list(requests)
@@ -103,7 +104,7 @@ def weekly_review(
             received[first] += 1
         if day_in_week(r.target_due):
             targets[first]["due"] += 1
-            met = r.target_met(first_contact, cutoff.date())
+            met = r.target_met(first_contact, last_day)
             targets[first]["met"] += met is True
             if met is False:
                 late = (
@@ -139,7 +140,7 @@ def weekly_review(
         if then is not None and then.is_open:
             open_at_end.append({
                 "id": r.id, "pupil": r.pupil, "urgency": then.urgency, "due": then.due.isoformat(),
-                "waiting_school_days": calendar.school_days_between(r.created.date(), cutoff.date()),
+                "waiting_school_days": calendar.school_days_between(r.created.date(), last_day),
                 "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
             })  # fmt: skip
         if first_contact is not None and in_week(first_contact):

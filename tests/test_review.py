@@ -1,0 +1,326 @@
+"""The weekly review of a week built by hand, with every field worked out on paper.
+
+Week 2026-W20: Mon 11.05 – Sun 17.05; Thursday 14.05 is Ascension Day, so its school days
+are Mon 11, Tue 12, Wed 13 and Fri 15. `later` is 5 school days. Reviewed on Wed 20.05.
+
+#1 A1 (teacher): `now` Mon 11.05 09:00 (target Mon 11.05), downgraded to `later` 10:00
+   ("teacher follows up"; due Tue 19.05), 30 min conversation Wed 13.05 09:00: target
+   missed by 2 school days (12, 13); still open, waiting 3 school days (12, 13, 15).
+#2 B2 (parent): `tomorrow` Tue 12.05 08:00 (target Wed 13.05), 45 min parent guidance
+   Tue 12.05 14:00 (while `tomorrow`), made `now` Wed 13.05 09:00, closed 15:00: met.
+#3 C3 (pupil): `later` Mon 04.05 (target Mon 11.05: Tue 5, Wed 6, Thu 7, Fri 8, Mon 11),
+   postponed Tue 12.05 09:00 to Fri 15.05 ("PPT meeting"): slipped 11.05 and 15.05;
+   first reached Mon 18.05 (4 school days late: 12, 13, 15, 18); open at the end of the
+   week, waiting 8 school days (5, 6, 7, 8, 11, 12, 13, 15).
+#4 D4 (nurse): `now` Fri 15.05 08:00, closed (withdrawn) 12:00 with no time: met by the close.
+Unlinked: a 60 min meeting Fri 15.05 10:00 in the week; admin on Sun 10.05 and Mon 18.05
+outside it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from triage_tui.caseload import Caseload
+from triage_tui.core.errors import TriageError
+from triage_tui.core.review import Week, anonymise
+
+W20 = Week(2026, 20)
+REVIEWED = datetime(2026, 5, 20, 10, 0)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(f"2026-05-{text}")
+
+
+def record(caseload: Caseload, clock, live: bool) -> None:
+    """The week's history, typed in as it happened (live) or all on Wednesday with --at."""
+
+    def when(moment: str) -> datetime | None:
+        if live:
+            clock.now = at(moment)
+            return None
+        return at(moment)
+
+    def spent(minutes: int, activity: str, start: str, request_id: int | None = None) -> None:
+        """Live, time is logged when it ends; after the fact, with its start."""
+        if live:
+            clock.now = at(start) + timedelta(minutes=minutes)
+        caseload.log(minutes, activity, request_id=request_id, start=None if live else at(start))
+
+    caseload.add("C3", "secret summary one", source="pupil", urgency="later", at=when("04T09:00"))
+    spent(20, "admin", "10T09:00")
+    caseload.add("A1", "secret summary two", source="teacher", urgency="now", at=when("11T09:00"))
+    caseload.classify(2, "later", why="teacher follows up", at=when("11T10:00"))
+    caseload.add("B2", "secret summary three", source="parent", urgency="tomorrow", at=when("12T08:00"))
+    caseload.postpone(1, date(2026, 5, 15), why="PPT meeting", at=when("12T09:00"))
+    spent(45, "parent-guidance", "12T14:00", 3)
+    spent(30, "conversation", "13T09:00", 2)
+    caseload.classify(3, "now", at=when("13T09:30"))
+    caseload.close(3, "resolved", at=when("13T15:00"))
+    caseload.add("D4", "secret summary four", source="nurse", urgency="now", at=when("15T08:00"))
+    spent(60, "meeting", "15T10:00")
+    caseload.close(4, "withdrawn", at=when("15T12:00"))
+    spent(20, "conversation", "18T09:00", 1)
+    spent(15, "admin", "18T13:00")
+    clock.now = REVIEWED
+
+
+@pytest.fixture
+def after_the_fact(tmp_path: Path, clock) -> dict:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "after", clock)
+    record(caseload, clock, live=False)
+    return caseload.review(W20)
+
+
+def test_the_ids_follow_the_order_typed(after_the_fact) -> None:
+    # The story above numbers requests by pupil; recorded in time order they are:
+    # #1 C3, #2 A1, #3 B2, #4 D4.
+    assert [o["pupil"] for o in after_the_fact["open_at_end"]] == ["C3", "A1"]
+
+
+def test_received_and_targets(after_the_fact) -> None:
+    assert after_the_fact["week"] == "2026-W20"
+    assert after_the_fact["received"] == {"now": 2, "tomorrow": 1, "later": 0, "total": 3}
+    assert after_the_fact["targets"] == {
+        "now": {"due": 2, "met": 1},
+        "tomorrow": {"due": 1, "met": 1},
+        "later": {"due": 1, "met": 0},
+    }
+
+
+def test_breaches_count_school_days_late_over_the_holiday(after_the_fact) -> None:
+    assert after_the_fact["breaches"] == [
+        {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-11", "first_contact": "2026-05-18",
+         "school_days_late": 4},
+        {"id": 2, "pupil": "A1", "urgency": "now", "due": "2026-05-11", "first_contact": "2026-05-13",
+         "school_days_late": 2},
+    ]  # fmt: skip
+
+
+def test_downgrades_postponements_and_slips(after_the_fact) -> None:
+    assert after_the_fact["downgrades"] == [
+        {
+            "id": 2,
+            "pupil": "A1",
+            "from": "now",
+            "to": "later",
+            "at": "2026-05-11T10:00",
+            "why": "teacher follows up",
+        }
+    ]
+    assert after_the_fact["postponements"] == [
+        {"id": 1, "pupil": "C3", "from_due": "2026-05-11", "to_due": "2026-05-15", "at": "2026-05-12T09:00",
+         "why": "PPT meeting"}
+    ]  # fmt: skip
+    assert after_the_fact["slips"] == [
+        {"id": 1, "pupil": "C3", "due": "2026-05-11"},
+        {"id": 1, "pupil": "C3", "due": "2026-05-15"},
+    ]
+
+
+def test_open_at_the_end_longest_waiting_first_and_silent_closes(after_the_fact) -> None:
+    assert after_the_fact["open_at_end"] == [
+        {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-15", "waiting_school_days": 8,
+         "postponed": 1, "downgraded": 0},
+        {"id": 2, "pupil": "A1", "urgency": "later", "due": "2026-05-19", "waiting_school_days": 3,
+         "postponed": 0, "downgraded": 1},
+    ]  # fmt: skip
+    assert after_the_fact["closed_without_contact"] == [{"id": 4, "pupil": "D4", "outcome": "withdrawn"}]
+
+
+def test_time_goes_to_the_class_the_request_had_when_it_was_spent(after_the_fact) -> None:
+    time = after_the_fact["time"]
+    assert time["total_minutes"] == 135
+    assert {a: m for a, m in time["by_activity"].items() if m} == {
+        "conversation": 30, "parent-guidance": 45, "meeting": 60,
+    }  # fmt: skip
+    # #3's 45 minutes were spent while it was `tomorrow`, though it was `now` by the end.
+    assert time["by_urgency"] == {"now": 0, "tomorrow": 45, "later": 30, "unlinked": 60}
+    assert time["direct_share"] == 0.222  # 30 of 135
+    assert time["contract_minutes"] == 2250
+
+
+def test_waits_by_source(after_the_fact) -> None:
+    assert after_the_fact["waits_by_source"] == {
+        "teacher": {"count": 1, "median_school_days": 2},
+        "parent": {"count": 1, "median_school_days": 0},
+        "nurse": {"count": 1, "median_school_days": 0},
+    }
+
+
+def test_the_same_week_recorded_live_gives_the_same_review(tmp_path: Path, clock, after_the_fact) -> None:
+    caseload = Caseload.open(tmp_path / "live", clock)
+    record(caseload, clock, live=True)
+    assert caseload.review(W20) == after_the_fact
+
+
+def test_a_week_under_way_speaks_as_of_now(tmp_path: Path, clock) -> None:
+    caseload = Caseload.open(tmp_path / "data", clock)
+    clock.now = at("12T12:00")  # Tuesday of W20
+    caseload.add("A1", "x", urgency="tomorrow", at=at("12T08:00"))  # target Wed 13.05: not passed
+    review = caseload.review(W20)
+    assert review["as_of"] == "2026-05-12T12:00"
+    assert review["targets"]["tomorrow"] == {"due": 1, "met": 0}
+    assert review["breaches"] == [] and review["slips"] == []
+    assert review["open_at_end"][0]["waiting_school_days"] == 0
+
+
+def test_a_week_with_no_data(tmp_path: Path, clock) -> None:
+    review = Caseload.open(tmp_path / "data", clock).review(Week(2026, 2))
+    assert review["received"]["total"] == 0 and review["time"]["total_minutes"] == 0
+    assert review["time"]["direct_share"] is None
+    assert review["breaches"] == review["open_at_end"] == review["slips"] == []
+
+
+def test_anonymised_reviews_keep_no_codes_or_reasons(after_the_fact) -> None:
+    shared = anonymise(after_the_fact)
+    text = repr(shared)
+    for secret in ("A1", "B2", "C3", "D4", "teacher follows up", "PPT meeting"):
+        assert secret not in text
+    assert [b["pupil"] for b in shared["breaches"]] == ["P1", "P2"]
+    assert shared["open_at_end"][0]["pupil"] == "P1"  # the same pupil, the same alias
+    assert shared["closed_without_contact"][0]["pupil"] == "P3"
+
+
+@pytest.mark.parametrize(
+    ("text", "week", "monday"),
+    [("2026-W47", (2026, 47), date(2026, 11, 16)), ("2026w1", (2026, 1), date(2025, 12, 29)),
+     ("2020-W53", (2020, 53), date(2020, 12, 28))],
+)  # fmt: skip
+def test_weeks_are_iso_weeks(text: str, week: tuple[int, int], monday: date) -> None:
+    parsed = Week.parse(text)
+    assert (parsed.year, parsed.number, parsed.monday) == (*week, monday)
+    assert str(Week.of(monday)) == f"{week[0]}-W{week[1]:02d}"
+
+
+@pytest.mark.parametrize("text", ["2026-W54", "2026-47", "week 47", "", "2021-W53"])
+def test_bad_weeks_are_refused(text: str) -> None:
+    with pytest.raises(TriageError, match="write it as 2026-W47"):
+        Week.parse(text)
+
+
+# -- triage report -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded(tmp_path: Path, clock) -> Path:
+    clock.now = REVIEWED
+    record(Caseload.open(tmp_path / "data", clock), clock, live=False)
+    return tmp_path / "data"
+
+
+def report(folder: Path, capsys, *args: str, now: datetime = REVIEWED) -> tuple[int, str, str]:
+    from triage_tui.cli import main
+
+    try:
+        code = main(["--data-dir", str(folder), "report", *args], clock=lambda: now)
+    except SystemExit as e:
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_report_json_is_the_review(recorded: Path, capsys, after_the_fact) -> None:
+    import json
+
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20", "--format", "json")
+    assert code == 0
+    assert json.loads(out) == after_the_fact
+
+
+def test_report_defaults_to_this_week(recorded: Path, capsys) -> None:
+    import json
+
+    code, out, _ = report(recorded, capsys, "--format", "json")  # Wed 20.05 is in W21
+    review = json.loads(out)
+    assert (code, review["week"], review["as_of"]) == (0, "2026-W21", "2026-05-20T10:00")
+    assert review["time"]["total_minutes"] == 35  # Monday's 20 min talk and 15 min admin
+
+
+def test_report_text_reads_like_a_letter(recorded: Path, capsys) -> None:
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20")
+    assert code == 0
+    for line in (
+        "Week 20, 2026 (Mon 11.05 – Sun 17.05)",
+        "I logged 2 h 15. Most went to meeting 1 h 00, parent-guidance 0 h 45, conversation 0 h 30.",
+        "I logged 2 h 15 of 37 h 30 contract hours (6 %).",
+        "3 requests came in: 2 now, 1 tomorrow, 0 later.",
+        "Targets for 'now': 1 of 2 reached in time.",
+        "#2 A1 (now, due Mon 11.05): reached Wed 13.05, 2 school days late",
+        "1 downgraded, 1 postponed, 2 due dates passed with no contact yet.",
+        "#2 A1: downgraded now → later on Mon 11.05 — teacher follows up",
+        "#1 C3: postponed Mon 11.05 → Fri 15.05 — PPT meeting",
+        "#1 C3 (later, due Fri 15.05): waiting 8 school days, 1× postponed",
+        "#4 D4 (withdrawn)",
+        "from teacher: a median of 2 school days (1 requests)",
+    ):
+        assert line in out, line
+
+
+def test_report_markdown_has_headings(recorded: Path, capsys) -> None:
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20", "--format", "md")
+    assert out.startswith("# Week 20, 2026")
+    assert "\n## What did I push aside?\n" in out
+    assert "\n- #2 A1: downgraded now → later on Mon 11.05 — teacher follows up\n" in out
+
+
+def test_report_csv_has_one_table_per_section(recorded: Path, capsys) -> None:
+    import csv
+    import io
+
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20", "--format", "csv")
+    blocks = out.strip().split("\n\n")
+    names = [block.splitlines()[0] for block in blocks]
+    assert names == [f"# 2026-W20 {n}" for n in (
+        "received", "targets", "breaches", "downgrades", "postponements", "slips", "open_at_end",
+        "closed_without_contact", "time_by_activity", "time_by_urgency", "time", "waits_by_source",
+    )]  # fmt: skip
+    breaches = list(csv.reader(io.StringIO("\n".join(blocks[2].splitlines()[1:]))))
+    assert breaches == [
+        ["id", "pupil", "urgency", "due", "first_contact", "school_days_late"],
+        ["1", "C3", "later", "2026-05-11", "2026-05-18", "4"],
+        ["2", "A1", "now", "2026-05-11", "2026-05-13", "2"],
+    ]
+
+
+@pytest.mark.parametrize("form", ["text", "md", "json", "csv"])
+def test_an_anonymised_report_names_no_pupil_and_gives_no_reasons(recorded: Path, capsys, form: str) -> None:
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20", "--format", form, "--anonymise")
+    assert code == 0
+    for secret in ("A1", "B2", "C3", "D4", "teacher follows up", "PPT meeting", "secret summary"):
+        assert secret not in out, secret
+    assert "P1" in out
+
+
+def test_a_report_of_a_week_with_no_data(recorded: Path, capsys) -> None:
+    code, out, _ = report(recorded, capsys, "--week", "2025-W02")
+    assert code == 0
+    assert "No time was logged this week." in out
+    assert "0 requests came in" in out
+
+
+@pytest.mark.parametrize("week", ["2026-W60", "next", "47"])
+def test_a_bad_week_is_refused(recorded: Path, capsys, week: str) -> None:
+    code, out, err = report(recorded, capsys, "--week", week)
+    assert (code, out) == (2, "")
+    assert "write it as 2026-W47" in err and len(err.splitlines()) == 1
+
+
+def test_reading_only_what_a_week_needs_gives_the_full_answer(tmp_path: Path) -> None:
+    """The store skips archives and requests a week cannot involve; check it against all data."""
+    from benchmarks.generate import generate
+    from triage_tui.core.review import weekly_review
+
+    now = datetime(2026, 11, 26, 10, 0)
+    generate(tmp_path / "data", years=2, seed=3, end=now)
+    caseload = Caseload.open(tmp_path / "data", lambda: now)
+    requests, entries = caseload.store.everything()
+    assert len(caseload.store.archive_years()) >= 2
+    for week in (Week(2026, 48), Week(2026, 40), Week(2025, 50), Week(2025, 3), Week(2024, 47)):
+        full = weekly_review(week, requests.values(), entries.values(), now, caseload.calendar, 37.5)
+        assert caseload.review(week) == full, str(week)
