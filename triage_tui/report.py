@@ -114,9 +114,8 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
     if waits:
         heading("How long did people wait for a first contact?")
         for source, wait in waits.items():
-            item(
-                f"from {source}: a median of {wait['median_school_days']:g} school days ({wait['count']} requests)"
-            )
+            days, count = wait["median_school_days"], wait["count"]
+            item(f"from {source}: a median of {days:g} school days ({count} requests)")
     return "\n".join(out).lstrip() + "\n"
 
 
