@@ -49,3 +49,25 @@ def test_request_detail(snap_compare, demo: Path) -> None:
 
 def test_help(snap_compare, demo: Path) -> None:
     assert snap_compare(app(demo), terminal_size=SIZE, press=["question_mark"])
+
+
+def review_after(*keys: str):
+    """Open the review with `keys` and wait for its trend, which loads off the event loop."""
+
+    async def run_before(pilot) -> None:
+        await pilot.press(*keys)
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    return run_before
+
+
+def test_weekly_review(snap_compare, demo: Path) -> None:
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=review_after("w"))
+
+
+def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo: Path) -> None:
+    assert snap_compare(
+        app(demo, "nb"), terminal_size=SIZE, run_before=review_after("w", "left_square_bracket")
+    )

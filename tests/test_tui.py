@@ -473,3 +473,61 @@ def test_the_palette_never_offers_a_screenshot(folder, clock) -> None:
     assert {"Add a request", "Classify now", "Postpone", "Close", "Reopen the request closed last"} <= set(
         titles
     )
+
+
+# -- the weekly review ---------------------------------------------------------------------
+
+
+async def test_w_opens_this_week_and_brackets_step_weeks(folder, clock, three) -> None:
+    three.log(30, "documentation", request_id=1)
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)
+        shot = screen_text(app)
+        expected = (
+            "Week 48, 2026 — Mon 23.11 to Sun 29.11", "3 requests came in", "now 1, tomorrow 1, later 1",
+            "Time: 30 min of 37 h 30", "documentation", "still open at the end: 3",
+        )  # fmt: skip
+        for words in expected:
+            assert words in shot, words
+        await pilot.press("left_square_bracket")
+        await pilot.pause()
+        assert "Week 47, 2026 — Mon 16.11 to Sun 22.11" in screen_text(app)
+        assert "0 requests came in" in screen_text(app)
+        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.pause()
+        assert "Week 49, 2026" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+async def test_a_request_listed_in_the_review_opens(folder, clock, three) -> None:
+    clock.now = datetime(2026, 11, 30, 9, 0)  # Monday: #1 (due Thu) and #2 (due Fri) slipped last week
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w", "left_square_bracket")
+        await pilot.pause()
+        shot = screen_text(app)
+        assert "target missed" in shot and "slipped" in shot
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, RequestScreen)
+        assert app.screen.request_id == 1
+
+
+async def test_the_review_in_norwegian(folder, clock, three) -> None:
+    app = make_app(folder, clock, "nb")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("w")
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        shot = screen_text(app)
+        for words in ("Uke 48, 2026 — man 23.11 til søn 29.11", "3 henvendelser kom inn", "Mål nådd i tide",
+                      "Skjøvet på", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
+            assert words in shot, words

@@ -9,15 +9,17 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core import operations as ops
 from .core.errors import TriageError
 from .core.model import URGENCIES, Request, TimeEntry, Timer
-from .core.review import Week, weekly_review
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
+
+if TYPE_CHECKING:
+    from .core.review import Week
 
 LANES = ("now", "tomorrow", "later")
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
@@ -221,6 +223,8 @@ class Caseload:
 
     def review(self, week: Week) -> dict[str, Any]:
         """The weekly review of `week`, as of its end (or now, for the week under way)."""
+        from .core.review import weekly_review  # not needed to start the app or capture
+
         requests, entries = self.store.around(week.start, week.end, REVIEW_LOOKBACK)
         return weekly_review(week, requests, entries, self.now(), self.calendar, self.settings.contract_hours)
 

@@ -7,7 +7,6 @@ for the week under way), so entries made after the fact count the same as live o
 from __future__ import annotations
 
 import re
-import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -164,7 +163,7 @@ def weekly_review(
         "closed_without_contact": silent_closes,
         "time": _time(week, entries, {r.id: r for r in requests}, contract_hours),
         "waits_by_source": {
-            source: {"count": len(waits[source]), "median_school_days": statistics.median(waits[source])}
+            source: {"count": len(waits[source]), "median_school_days": _median(waits[source])}
             for source in SOURCES
             if source in waits
         },
@@ -195,6 +194,11 @@ def _time(week: Week, entries: list[TimeEntry], requests: dict[int, Request], co
         "direct_share": round(direct / total, 3) if total else None,
         "contract_minutes": round(contract_hours * 60),
     }
+
+
+def _median(values: list[int]) -> float | int:
+    ordered, middle = sorted(values), len(values) // 2
+    return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
 def anonymise(review: dict[str, Any]) -> dict[str, Any]:

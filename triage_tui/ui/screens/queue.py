@@ -401,7 +401,7 @@ class QueueScreen(Screen):
     def action_review(self) -> None:
         from .review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.t))
+        self.app.push_screen(ReviewScreen(self.caseload, self.t), lambda _: self.refresh_queue())
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -1,24 +1,188 @@
-"""The weekly review. A later issue fills it; for now it says so."""
+"""The weekly review: what got pushed aside, where the time went, and the last eight weeks."""
 
 from __future__ import annotations
 
+from datetime import date
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import DataTable, Footer, Label, Sparkline, Static
 
+from ...caseload import Caseload
+from ...core.model import ACTIVITIES, URGENCIES
+from ...core.review import Week
 from ...i18n import Messages
-from ..text import translate_bindings
+from ..text import literal, translate_bindings
+
+TREND_WEEKS = 8
+BAR_WIDTH = 30
 
 
 class ReviewScreen(Screen[None]):
-    BINDINGS = [Binding("escape,q,w", "app.pop_screen", "Back", id="back")]
+    BINDINGS = [
+        Binding("left_square_bracket", "step(-1)", "Previous week", key_display="[", id="previous_week"),
+        Binding("right_square_bracket", "step(1)", "Next week", key_display="]", id="next_week"),
+        Binding("enter", "open", "Open", show=False, id="open"),
+        Binding("escape,q,w", "app.pop_screen", "Back", id="back"),
+        Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
+    ]
 
-    def __init__(self, t: Messages) -> None:
+    def __init__(self, caseload: Caseload, t: Messages, week: Week | None = None) -> None:
         super().__init__()
+        self.caseload = caseload
         self.t = t
+        self.week = week or Week.of(caseload.now().date())
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
-        yield Static(f"{self.t('review.title')}\n\n{self.t('review.placeholder')}", id="review", markup=False)
-        yield Footer()
+        yield Label("", id="review-title")
+        with Horizontal(id="review-top"):
+            yield Static("", id="review-summary")
+            with Vertical(id="review-right"):
+                yield Static("", id="review-time")
+                yield Label(self.t("review.trend", weeks=TREND_WEEKS), classes="review-heading")
+                for name in ("received", "met", "minutes"):
+                    with Horizontal(classes="trend"):
+                        yield Label(self.t(f"review.trend.{name}"), classes="trend-label")
+                        yield Sparkline([], id=f"trend-{name}")
+                        yield Label("", id=f"trend-{name}-value", classes="trend-value")
+        table = DataTable(cursor_type="row", zebra_stripes=True, id="review-requests")
+        for column in ("what", "id", "pupil", "urgency", "due", "detail"):
+            table.add_column(self.t(f"review.col.{column}"), key=column)
+        yield table
+        yield Footer(compact=True)
+
+    def on_mount(self) -> None:
+        self.show_week()
+
+    def action_step(self, weeks: int) -> None:
+        self.week = self.week.step(weeks)
+        self.show_week()
+
+    def show_week(self) -> None:
+        t, week = self.t, self.week
+        review = self.caseload.review(week)
+        title = t("review.heading", number=week.number, year=week.year,
+                  monday=t.day(week.monday), sunday=t.day(week.sunday))  # fmt: skip
+        self.query_one("#review-title", Label).update(title)
+        self.query_one("#review-summary", Static).update(self.summary(review))
+        self.query_one("#review-time", Static).update(self.time_split(review["time"]))
+        self.show_requests(review)
+        self.load_trend(week)
+
+    def summary(self, review: dict[str, Any]) -> Text:
+        t = self.t
+        text = Text()
+        received = review["received"]
+        text.append(t("review.received", total=received["total"]) + "\n", style="bold")
+        text.append("  " + ", ".join(f"{t(f'urgency.{u}')} {received[u]}" for u in URGENCIES) + "\n\n")
+        text.append(t("review.targets") + "\n", style="bold")
+        for u in URGENCIES:
+            target = review["targets"][u]
+            if target["due"]:
+                text.append(
+                    f"  {t(f'urgency.{u}')}: " + t("review.met", met=target["met"], due=target["due"]) + "\n"
+                )
+        text.append("\n" + t("review.pushed") + "\n", style="bold")
+        for key in ("downgrades", "postponements", "slips", "closed_without_contact"):
+            count = len(review[key])
+            text.append(f"  {t(f'review.{key}')}: ", style="")
+            text.append(f"{count}\n", style="bold red" if count else "")
+        text.append(f"  {t('review.open_at_end')}: {len(review['open_at_end'])}\n")
+        return text
+
+    def time_split(self, time: dict[str, Any]) -> Text:
+        t = self.t
+        total, contract = time["total_minutes"], time["contract_minutes"]
+        text = Text()
+        text.append(
+            t("review.time", logged=t.minutes(total), contract=t.minutes(contract)) + "\n", style="bold"
+        )
+        widest = max([*time["by_activity"].values(), 1])
+        for activity, minutes in sorted(time["by_activity"].items(), key=lambda item: -item[1]):
+            if not minutes:
+                continue
+            bar = "█" * max(1, round(BAR_WIDTH * minutes / widest))
+            kind = ACTIVITIES[activity]
+            style = {"direct": "green", "indirect": "dodger_blue3", "administrative": "dark_orange3"}[kind]
+            text.append(f"  {t(f'activity.{activity}'):<20}")
+            text.append(f"{bar:<{BAR_WIDTH}}", style=style)
+            text.append(f" {t.minutes(minutes)}\n")
+        if time["direct_share"] is not None:
+            text.append(t("review.direct", share=round(100 * time["direct_share"])) + "\n", style="dim")
+        return text
+
+    def show_requests(self, review: dict[str, Any]) -> None:
+        """The requests to look at: missed targets, slips, and the longest waiting."""
+        t = self.t
+        table = self.query_one("#review-requests", DataTable)
+        table.clear()
+        rows = []
+        for b in review["breaches"]:
+            late = (
+                t("review.late", days=b["school_days_late"]) if b["first_contact"] else t("review.no_contact")
+            )
+            rows.append(("breach", b["id"], b["pupil"], b["urgency"], b["due"], late))
+        for s in review["slips"]:
+            rows.append(("slip", s["id"], s["pupil"], None, s["due"], ""))
+        for o in review["open_at_end"][:20]:
+            rows.append(("waiting", o["id"], o["pupil"], o["urgency"], o["due"],
+                         t("review.waiting", days=o["waiting_school_days"])))  # fmt: skip
+        for number, (kind, request_id, pupil, urgency, due, detail) in enumerate(rows):
+            table.add_row(
+                Text(t(f"review.kind.{kind}"), style="bold red" if kind != "waiting" else ""),
+                Text(str(request_id), justify="right"),
+                literal(pupil, "bold"),
+                t(f"urgency.{urgency}") if urgency else "",
+                t.day(date.fromisoformat(due)),
+                detail,
+                key=f"{number}:{request_id}",
+            )
+
+    @work(thread=True, exclusive=True, group="review-trend")
+    def load_trend(self, week: Week) -> None:
+        """Eight weeks of reviews take a moment on years of data: off the event loop."""
+        weeks = [week.step(-n) for n in reversed(range(TREND_WEEKS))]
+        reviews = [self.caseload.review(w) for w in weeks]
+        self.app.call_from_thread(self.show_trend, week, reviews)
+
+    def show_trend(self, week: Week, reviews: list[dict[str, Any]]) -> None:
+        if week != self.week:
+            return
+        series = {
+            "received": [r["received"]["total"] for r in reviews],
+            "met": [_met_share(r) for r in reviews],
+            "minutes": [r["time"]["total_minutes"] for r in reviews],
+        }
+        for name, values in series.items():
+            self.query_one(f"#trend-{name}", Sparkline).data = values
+        last = reviews[-1]
+        self.query_one("#trend-received-value", Label).update(str(series["received"][-1]))
+        self.query_one("#trend-met-value", Label).update(f"{series['met'][-1]:.0f} %")
+        self.query_one("#trend-minutes-value", Label).update(self.t.minutes(last["time"]["total_minutes"]))
+
+    @on(DataTable.RowSelected)
+    def action_open(self) -> None:
+        table = self.query_one("#review-requests", DataTable)
+        if not table.row_count:
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
+        from .detail import RequestScreen
+
+        self.app.push_screen(RequestScreen(self.caseload, self.t, int(key.split(":")[1])))
+
+    def action_help(self) -> None:
+        from .help import HelpScreen
+
+        self.app.push_screen(HelpScreen(self.t, self))
+
+
+def _met_share(review: dict[str, Any]) -> float:
+    targets = review["targets"].values()
+    due = sum(t["due"] for t in targets)
+    return 100 * sum(t["met"] for t in targets) / due if due else 0.0
