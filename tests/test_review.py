@@ -5,7 +5,7 @@ are Mon 11, Tue 12, Wed 13 and Fri 15. `later` is 5 school days. Reviewed on Wed
 
 #1 A1 (teacher): `now` Mon 11.05 09:00 (target Mon 11.05), downgraded to `later` 10:00
    ("teacher follows up"; due Tue 19.05), 30 min conversation Wed 13.05 09:00: target
-   missed by 2 school days (12, 13); still open, waiting 3 school days (12, 13, 15).
+   missed by 2 school days (12, 13); still open, after waiting 2 school days (12, 13).
 #2 B2 (parent): `tomorrow` Tue 12.05 08:00 (target Wed 13.05), 45 min parent guidance
    Tue 12.05 14:00 (while `tomorrow`), made `now` Wed 13.05 09:00, closed 15:00: met.
 #3 C3 (pupil): `later` Mon 04.05 (target Mon 11.05: Tue 5, Wed 6, Thu 7, Fri 8, Mon 11),
@@ -127,7 +127,7 @@ def test_open_at_the_end_longest_waiting_first_and_silent_closes(after_the_fact)
     assert after_the_fact["open_at_end"] == [
         {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-15", "waiting_school_days": 8,
          "postponed": 1, "downgraded": 0},
-        {"id": 2, "pupil": "A1", "urgency": "later", "due": "2026-05-19", "waiting_school_days": 3,
+        {"id": 2, "pupil": "A1", "urgency": "later", "due": "2026-05-19", "waiting_school_days": 2,
          "postponed": 0, "downgraded": 1},
     ]  # fmt: skip
     assert after_the_fact["closed_without_contact"] == [{"id": 4, "pupil": "D4", "outcome": "withdrawn"}]
@@ -324,3 +324,85 @@ def test_reading_only_what_a_week_needs_gives_the_full_answer(tmp_path: Path) ->
     for week in (Week(2026, 48), Week(2026, 40), Week(2025, 50), Week(2025, 3), Week(2024, 47)):
         full = weekly_review(week, requests.values(), entries.values(), now, caseload.calendar, 37.5)
         assert caseload.review(week) == full, str(week)
+
+
+# -- found in review -----------------------------------------------------------------------
+
+
+def test_time_on_an_old_request_and_contact_before_recording_keep_their_class(tmp_path: Path, clock) -> None:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("OLD", "from January", urgency="now", at=datetime(2026, 1, 5, 9, 0))
+    caseload.close(1, at=datetime(2026, 1, 5, 12, 0))
+    caseload.log(
+        45, "documentation", request_id=1, start=at("11T09:00")
+    )  # W20, on a request closed in January
+    caseload.log(40, "conversation", request_id=None, start=at("08T10:00"))
+    caseload.add("EARLY", "talked before writing it down", source="teacher", urgency="now", at=at("11T08:00"))
+    caseload.log(30, "conversation", request_id=2, start=at("08T13:00"))  # W19, before #2 was recorded
+    assert caseload.review(W20)["time"]["by_urgency"] == {"now": 45, "tomorrow": 0, "later": 0, "unlinked": 0}
+    w19 = caseload.review(Week(2026, 19))
+    assert w19["time"]["by_urgency"] == {"now": 30, "tomorrow": 0, "later": 0, "unlinked": 40}
+    assert w19["waits_by_source"] == {"teacher": {"count": 1, "median_school_days": 0}}
+
+
+def test_a_distant_target_of_a_long_horizon_is_found(tmp_path: Path, clock) -> None:
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "config.toml").write_text("later_days = 60\n")
+    clock.now = datetime(2026, 6, 20, 10, 0)
+    caseload = Caseload.open(tmp_path / "data", clock)
+    request = caseload.add("FAR", "can wait long", at=datetime(2026, 1, 5, 9, 0))
+    caseload.close(request.id, at=datetime(2026, 1, 6, 9, 0))
+    target = request.target_due  # 60 school days after 05.01
+    review = caseload.review(Week.of(target))
+    assert review["targets"]["later"] == {"due": 1, "met": 1}
+
+
+def test_the_week_ends_before_monday_midnight(tmp_path: Path, clock) -> None:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("A", "open all week", at=at("11T09:00"))
+    caseload.close(1, "withdrawn", at=at("18T00:00"))  # the first moment of W21
+    caseload.add("B", "came in on Monday night", at=at("18T00:00"))
+    review = caseload.review(W20)
+    assert [o["pupil"] for o in review["open_at_end"]] == ["A"]
+    assert review["as_of"] == "2026-05-17T23:59"
+    assert caseload.review(Week(2026, 21))["closed_without_contact"] == [
+        {"id": 1, "pupil": "A", "outcome": "withdrawn"}
+    ]
+
+
+def test_a_request_closed_twice_in_a_week_is_listed_once(tmp_path: Path, clock) -> None:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("A", "x", at=at("11T09:00"))
+    caseload.close(1, "no-action", at=at("11T10:00"))
+    caseload.reopen(1, at=at("12T09:00"))
+    caseload.close(1, "withdrawn", at=at("12T10:00"))
+    assert caseload.review(W20)["closed_without_contact"] == [{"id": 1, "pupil": "A", "outcome": "withdrawn"}]
+
+
+def test_an_alias_never_reads_as_another_pupil_s_code(tmp_path: Path, clock, capsys) -> None:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("P2", "first", urgency="now", at=at("11T09:00"))
+    caseload.add("P1", "second", urgency="now", at=at("11T09:30"))
+    shared = anonymise(caseload.review(W20))
+    assert [o["pupil"] for o in shared["open_at_end"]] == ["P3", "P4"]
+
+
+def test_csv_spells_out_control_characters(tmp_path: Path, clock, capsys) -> None:
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("Q\x1b[2J", "x", urgency="now", at=at("11T09:00"))
+    caseload.classify(1, "later", why="bell\x07", at=at("11T10:00"))
+    code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", "csv")
+    assert "\x1b" not in out and "\x07" not in out
+    assert "Q\\x1b[2J" in out and "bell\\x07" in out
+
+
+@pytest.mark.parametrize("week", ["9999-W52", "0001-W01", "2026-W49"])
+def test_weeks_out_of_range_or_not_begun_are_refused(recorded: Path, capsys, week: str) -> None:
+    code, out, err = report(recorded, capsys, "--week", week)
+    assert (code, out) == (2, "")
+    assert len(err.splitlines()) == 1

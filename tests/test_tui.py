@@ -498,9 +498,10 @@ async def test_w_opens_this_week_and_brackets_step_weeks(folder, clock, three) -
         await pilot.pause()
         assert "Week 47, 2026 — Mon 16.11 to Sun 22.11" in screen_text(app)
         assert "0 requests came in" in screen_text(app)
-        await pilot.press("right_square_bracket", "right_square_bracket")
+        await pilot.press("right_square_bracket", "right_square_bracket")  # back, and no further
         await pilot.pause()
-        assert "Week 49, 2026" in screen_text(app)
+        assert "Week 48, 2026" in screen_text(app)
+        assert "This week is the latest there is to review." in notices(app)
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, QueueScreen)

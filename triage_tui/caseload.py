@@ -23,9 +23,6 @@ if TYPE_CHECKING:
 
 LANES = ("now", "tomorrow", "later")
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
-# A request's target is at most a few weeks after it came in (later_days school days, and a
-# break); a review looks this far back for requests closed before the week it reviews.
-REVIEW_LOOKBACK = timedelta(days=90)
 Clock = Callable[[], datetime]
 
 
@@ -225,7 +222,7 @@ class Caseload:
         """The weekly review of `week`, as of its end (or now, for the week under way)."""
         from .core.review import weekly_review  # not needed to start the app or capture
 
-        requests, entries = self.store.around(week.start, week.end, REVIEW_LOOKBACK)
+        requests, entries = self.store.around(week.start, week.end)
         return weekly_review(week, requests, entries, self.now(), self.calendar, self.settings.contract_hours)
 
     def last_closed(self) -> Request | None:

@@ -275,7 +275,10 @@ def _report(caseload: Any, args: argparse.Namespace) -> int:
     from .core.review import Week, anonymise
     from .report import letter, tables
 
-    week = Week.parse(args.week) if args.week else Week.of(caseload.now().date())
+    this_week = Week.of(caseload.now().date())
+    week = Week.parse(args.week) if args.week else this_week
+    if week > this_week:
+        raise TriageError(f"{week} has not begun yet; this week is {this_week}")
     review = caseload.review(week)
     if args.anonymise:
         review = anonymise(review)

@@ -7,6 +7,8 @@ import io
 from datetime import date
 from typing import Any
 
+from .core.text import printable
+
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
@@ -119,6 +121,13 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
     return "\n".join(out).lstrip() + "\n"
 
 
+def _cell(value: Any) -> Any:
+    """A CSV cell; text quoted from the user has its control characters spelled out."""
+    if value is None:
+        return ""
+    return printable(value) if isinstance(value, str) else value
+
+
 def tables(review: dict[str, Any]) -> str:
     """CSV: one table per section, each under a `# section` line, blank lines between."""
     sections: list[tuple[str, list[dict[str, Any]]]] = [
@@ -156,5 +165,5 @@ def tables(review: dict[str, Any]) -> str:
         columns = COLUMNS.get(name) or list(rows[0])
         writer.writerow(columns)
         for row in rows:
-            writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+            writer.writerow([_cell(row.get(c)) for c in columns])
     return buffer.getvalue()

@@ -29,7 +29,7 @@ class Week:
     @classmethod
     def parse(cls, text: str) -> Week:
         m = _WEEK.fullmatch(text.strip())
-        if m:
+        if m and 1900 <= int(m[1]) <= 9998:
             try:
                 return cls.of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
             except ValueError:
@@ -80,8 +80,8 @@ def weekly_review(
     contract_hours: float,
 ) -> dict[str, Any]:
     """The review of `week`, as the JSON object the CLI prints (see issue: weekly review)."""
-    cutoff = min(now, week.end)
-    last_day = min(now.date(), week.sunday)  # the day the review speaks as of
+    cutoff = min(now, week.end - timedelta(seconds=1))  # the week's last moment, or now
+    last_day = cutoff.date()
     in_week = lambda moment: week.start <= moment < week.end  # noqa: E731
     day_in_week = lambda day: week.monday <= day <= week.sunday  # noqa: E731
     requests = list(requests)
@@ -129,6 +129,7 @@ def weekly_review(
                     "why": e.why,
                 })  # fmt: skip
             elif e.type == "closed" and r.id not in by_request:
+                silent_closes = [c for c in silent_closes if c["id"] != r.id]  # its last close counts
                 silent_closes.append({"id": r.id, "pupil": r.pupil, "outcome": e.outcome})
         slips += [
             {"id": r.id, "pupil": r.pupil, "due": d.isoformat()}
@@ -137,9 +138,10 @@ def weekly_review(
         ]
         then = as_of(r, cutoff)
         if then is not None and then.is_open:
+            waited_until = first_contact.date() if first_contact and first_contact <= cutoff else last_day
             open_at_end.append({
                 "id": r.id, "pupil": r.pupil, "urgency": then.urgency, "due": then.due.isoformat(),
-                "waiting_school_days": calendar.school_days_between(r.created.date(), last_day),
+                "waiting_school_days": calendar.school_days_between(r.created.date(), waited_until),
                 "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
             })  # fmt: skip
         if first_contact is not None and in_week(first_contact):
@@ -201,10 +203,29 @@ def _median(values: list[int]) -> float | int:
     return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
+def _pupils(value: Any) -> list[str]:
+    """Every pupil code in a review."""
+    if isinstance(value, list):
+        return [code for item in value for code in _pupils(item)]
+    if isinstance(value, dict):
+        return [code for key, item in value.items() for code in ([item] if key == "pupil" else _pupils(item))]
+    return []
+
+
 def anonymise(review: dict[str, Any]) -> dict[str, Any]:
     """The same review with stable aliases for pupil codes (P1, P2, … in order of
     appearance) and without reasons, for sharing at the interdisciplinary team meeting."""
     aliases: dict[str, str] = {}
+    codes = set(_pupils(review))
+
+    def alias(code: str) -> str:
+        if code not in aliases:
+            number = len(aliases) + 1
+            while f"P{number}" in codes:  # an alias must never read as another pupil's code
+                number += 1
+            aliases[code] = f"P{number}"
+            codes.add(aliases[code])
+        return aliases[code]
 
     def scrub(value: Any) -> Any:
         if isinstance(value, list):
@@ -213,7 +234,7 @@ def anonymise(review: dict[str, Any]) -> dict[str, Any]:
             out = {}
             for key, item in value.items():
                 if key == "pupil":
-                    out[key] = aliases.setdefault(item, f"P{len(aliases) + 1}")
+                    out[key] = alias(item)
                 elif key in ("why", "summary"):
                     out[key] = None
                 else:

@@ -206,4 +206,5 @@ MESSAGES = {
     "review.kind.breach": "target missed",
     "review.kind.slip": "slipped",
     "review.kind.waiting": "waiting",
+    "review.no_future": "This week is the latest there is to review.",
 }

@@ -206,4 +206,5 @@ MESSAGES = {
     "review.kind.breach": "mål ikke nådd",
     "review.kind.slip": "frist gått ut",
     "review.kind.waiting": "venter",
+    "review.no_future": "Denne uka er den siste som kan gjennomgås.",
 }

@@ -160,21 +160,25 @@ class Transaction:
         timer = self.timer
         keep = {timer.request_id} if timer and timer.request_id else set()
         moving = partition(self.tables["requests"], self.tables["time"], cutoff, keep)
-        latest = dict(self.meta.get("archive_latest", {}))
+        spans = dict(self.meta.get("archive_spans", {}))
         for year, (requests, entries) in moving.items():
             archive = self._archive(year)
             self._changed_archives.add(year)
-            moments = [doc["events"][-1]["at"] for doc in requests.values()]
+            moments = [
+                m for doc in requests.values() for e in doc["events"] for m in (e["at"], e.get("due")) if m
+            ]
             moments += [doc["start"] for doc in entries.values()]
-            latest[year] = max([*moments, latest.get(year, "")])
+            earliest, latest = spans.get(year, [min(moments), max(moments)])
+            spans[year] = [min(earliest, *moments), max(latest, *moments)]
             archive["requests"].update(requests)
             archive["time"].update(entries)
             for key in requests:
                 self.tables["requests"].pop(key)
             for key in entries:
                 self.tables["time"].pop(key)
-        # The latest moment each archive holds lets a review of an old week skip the others.
-        self.set_meta(archived_before=cutoff.isoformat(), archive_latest=latest)
+        # The first and last moment (or due date) in each archive: a review skips the
+        # archives that cannot touch its week.
+        self.set_meta(archived_before=cutoff.isoformat(), archive_spans=spans)
         self.checkpoint = True
         return sum(len(r) for r, _ in moving.values())
 
@@ -350,35 +354,34 @@ class Store:
                 requests, entries, _ = archive.parsed(_parse)
             return requests[request_id], [t for t in entries.values() if t.request_id == request_id]
 
-    def around(
-        self, start: datetime, end: datetime, lookback: timedelta
-    ) -> tuple[list[Request], list[TimeEntry]]:
-        """What a review of [start, end) needs: requests that existed in it and were open in it
-        or created less than `lookback` before it (their targets may fall in it), with all
-        their time, and every time entry that started in it. Filtered on the stored text
-        first, so years of history cost a scan, not a parse."""
-        first, last, since = start.isoformat(), end.isoformat(), (start - lookback).isoformat()
+    def around(self, start: datetime, end: datetime) -> tuple[list[Request], list[TimeEntry]]:
+        """What a review of [start, end) needs: the time that started in it; the requests
+        that existed and were open in it, whose target (first due date) falls in it or later,
+        or that its time was logged on; and all the time of those requests. Filtered on the
+        stored text first, so years of history cost a scan, not a parse."""
+        first, last, monday = start.isoformat(), end.isoformat(), start.date().isoformat()
         with self._mutex:
             hot = self.hot.load() or new_tables("hot")
-            latest = hot["meta"]["1"].get("archive_latest", {})
+            spans = hot["meta"]["1"].get("archive_spans", {})
             raw_requests: dict[str, Any] = {}
             raw_entries: dict[str, Any] = {}
             for year in self.archive_years():
-                # An archive whose every moment is older than the look-back holds nothing
-                # for this week; nor does one of a school year that began after it.
-                if latest.get(year, last) < since or f"{year[:4]}-08-01" > last:
-                    continue
+                earliest, latest = spans.get(year, ["", last])
+                if latest < monday or earliest >= last:
+                    continue  # everything in it, due dates included, is before or after the week
                 tables = self.archive_file(year).load() or new_tables("archive")
                 raw_requests |= tables["requests"]
                 raw_entries |= tables["time"]
             raw_requests |= hot["requests"]
             raw_entries |= hot["time"]
+        logged_on = {doc.get("request") for doc in raw_entries.values() if first <= doc["start"] < last}
         kept: dict[str, Any] = {}
         for key, doc in raw_requests.items():
             events = doc["events"]
-            created, latest = events[0]["at"], events[-1]
-            open_then = latest["type"] != "closed" or latest["at"] >= first
-            if created < last and (open_then or created >= since):
+            target = next(e["due"] for e in events if e["type"] == "classified")
+            closed_before = events[-1]["type"] == "closed" and events[-1]["at"] < first
+            in_play = events[0]["at"] < last and (not closed_before or target >= monday)
+            if in_play or int(key) in logged_on:
                 kept[key] = doc
         ids = {int(key) for key in kept}
         entries = [

@@ -61,7 +61,11 @@ class ReviewScreen(Screen[None]):
         self.show_week()
 
     def action_step(self, weeks: int) -> None:
-        self.week = self.week.step(weeks)
+        week = self.week.step(weeks)
+        if week > Week.of(self.caseload.now().date()):
+            self.notify(self.t("review.no_future"), severity="warning")
+            return
+        self.week = week
         self.show_week()
 
     def show_week(self) -> None:
