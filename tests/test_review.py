@@ -406,3 +406,17 @@ def test_weeks_out_of_range_or_not_begun_are_refused(recorded: Path, capsys, wee
     code, out, err = report(recorded, capsys, "--week", week)
     assert (code, out) == (2, "")
     assert len(err.splitlines()) == 1
+
+
+def test_anonymising_a_week_with_a_pupil_s_own_request_first_contacted(tmp_path: Path, clock, capsys) -> None:
+    """`pupil` is also a source: the waits of pupils' own requests must not be taken for a code."""
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("7B-ER", "secret summary", source="pupil", urgency="now", at=at("11T09:00"))
+    caseload.log(20, "conversation", request_id=1, start=at("11T10:00"))
+    for form in ("text", "md", "json", "csv"):
+        code, out, err = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", form, "--anonymise")
+        assert (code, err) == (0, "")
+        assert "7B-ER" not in out and "secret" not in out
+    shared = anonymise(caseload.review(W20))
+    assert shared["waits_by_source"] == {"pupil": {"count": 1, "median_school_days": 0}}

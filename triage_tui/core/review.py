@@ -208,7 +208,11 @@ def _pupils(value: Any) -> list[str]:
     if isinstance(value, list):
         return [code for item in value for code in _pupils(item)]
     if isinstance(value, dict):
-        return [code for key, item in value.items() for code in ([item] if key == "pupil" else _pupils(item))]
+        return [
+            code
+            for key, item in value.items()
+            for code in ([item] if key == "pupil" and isinstance(item, str) else _pupils(item))
+        ]
     return []
 
 
@@ -233,7 +237,7 @@ def anonymise(review: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, dict):
             out = {}
             for key, item in value.items():
-                if key == "pupil":
+                if key == "pupil" and isinstance(item, str):  # not the source `pupil` in waits
                     out[key] = alias(item)
                 elif key in ("why", "summary"):
                     out[key] = None

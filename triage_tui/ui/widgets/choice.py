@@ -17,8 +17,8 @@ from textual.widget import Widget
 
 class Choice(Widget, can_focus=True):
     BINDINGS = [
-        Binding("left,h", "step(-1)", "Previous", show=False),
-        Binding("right,l,space", "step(1)", "Next", show=False),
+        Binding("left", "step(-1)", "Previous", show=False),
+        Binding("right,space", "step(1)", "Next", show=False),
     ]
     index: reactive[int] = reactive(0)
 
@@ -37,7 +37,7 @@ class Choice(Widget, can_focus=True):
 
     def on_key(self, event: events.Key) -> None:
         """A letter or digit jumps to the next option whose label starts with it."""
-        if event.character and event.character.isalnum() and event.key not in ("h", "l"):
+        if event.character and event.character.isalnum():
             starts = [
                 i for i, (_, label) in enumerate(self.options) if label.lower().startswith(event.character)
             ]
