@@ -623,9 +623,11 @@ def test_edit(triage: Triage) -> None:
     assert request["events"][-1] == {
         "type": "edited",
         "at": "2026-11-26T10:05:00",
-        "changes": {"pupil": ["AB", "CD"], "source": ["pupil", "nurse"], "summary": ["x", "Hodepine"]},
+        "fields": ["pupil", "source", "summary"],
     }
-    assert "edited pupil: AB → CD" in triage.ok("show", "1")
+    shown = triage.ok("show", "1")
+    assert "edited pupil, source, summary" in shown
+    assert "AB" not in shown  # the old code is gone: an edit is how a mistake is taken out
 
 
 # --- backup / restore -----------------------------------------------------------------------

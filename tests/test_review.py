@@ -415,7 +415,9 @@ def test_anonymising_a_week_with_a_pupil_s_own_request_first_contacted(tmp_path:
     caseload.add("7B-ER", "secret summary", source="pupil", urgency="now", at=at("11T09:00"))
     caseload.log(20, "conversation", request_id=1, start=at("11T10:00"))
     for form in ("text", "md", "json", "csv"):
-        code, out, err = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", form, "--anonymise")
+        code, out, err = report(
+            tmp_path / "data", capsys, "--week", "2026-W20", "--format", form, "--anonymise"
+        )
         assert (code, err) == (0, "")
         assert "7B-ER" not in out and "secret" not in out
     shared = anonymise(caseload.review(W20))

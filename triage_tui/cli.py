@@ -371,9 +371,7 @@ def _event_line(e: Any) -> str:
     if e.type == "reopened":
         return f"reopened, due {_day(e.due)}"
     if e.type == "edited":
-        return "edited " + ", ".join(
-            f"{k}: {printable(a)} → {printable(b)}" for k, (a, b) in e.changes.items()
-        )
+        return "edited " + ", ".join(e.fields or ())
     return e.type
 
 

@@ -63,7 +63,9 @@ class Event:
     to_due: date | None = None  # postponed
     outcome: str | None = None  # closed
     why: str | None = None  # classified, postponed
-    changes: dict[str, list[str]] | None = None  # edited: field -> [old, new]
+    # edited: which fields changed. Not the old values: an edit is how a full name typed by
+    # mistake is taken out, and it must not stay in the history.
+    fields: tuple[str, ...] | None = None
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(timespec="seconds")}
@@ -76,7 +78,7 @@ class Event:
         elif self.type == "reopened":
             doc["due"] = _iso(self.due)
         elif self.type == "edited":
-            doc["changes"] = self.changes
+            doc["fields"] = list(self.fields or ())
         return doc
 
     @classmethod
@@ -95,7 +97,7 @@ class Event:
             to_due=day("to_due"),
             outcome=doc.get("outcome"),
             why=doc.get("why"),
-            changes=doc.get("changes"),
+            fields=tuple(doc["fields"]) if "fields" in doc else None,
         )
 
 

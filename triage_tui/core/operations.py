@@ -132,7 +132,7 @@ def reopen(request: Request, at: datetime, calendar: SchoolCalendar, later_days:
 def edit(request: Request, at: datetime, **fields: str | None) -> Request:
     at = at.replace(microsecond=0)
     _check_order(request, at)
-    changes: dict[str, list[str]] = {}
+    changed: dict[str, str] = {}
     for name, value in fields.items():
         if value is None:
             continue
@@ -140,17 +140,15 @@ def edit(request: Request, at: datetime, **fields: str | None) -> Request:
             raise TriageError(f"cannot edit '{name}'; editable: {', '.join(EDITABLE)}")
         if name == "source":
             value = check_choice(value, SOURCES, "source")
+        elif name == "pupil":
+            value = check_text(value, "pupil code", MAX_PUPIL)
         else:
-            value = check_text(
-                value, "pupil code" if name == "pupil" else name, MAX_PUPIL if name == "pupil" else MAX_TEXT
-            )
-        old = getattr(request, name)
-        if value != old:
-            changes[name] = [old, value]
-    if not changes:
+            value = check_text(value, name)
+        if value != getattr(request, name):
+            changed[name] = value
+    if not changed:
         raise TriageError("nothing to change")
-    new_values = {name: pair[1] for name, pair in changes.items()}
-    return request.with_event(Event("edited", at, changes=changes), **new_values)
+    return request.with_event(Event("edited", at, fields=tuple(changed)), **changed)
 
 
 def check_activity(activity: str) -> str:

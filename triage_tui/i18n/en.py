@@ -207,4 +207,7 @@ MESSAGES = {
     "review.kind.slip": "slipped",
     "review.kind.waiting": "waiting",
     "review.no_future": "This week is the latest there is to review.",
+    "field.pupil": "pupil code",
+    "field.source": "source",
+    "field.summary": "summary",
 }

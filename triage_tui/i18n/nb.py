@@ -207,4 +207,7 @@ MESSAGES = {
     "review.kind.slip": "frist gått ut",
     "review.kind.waiting": "venter",
     "review.no_future": "Denne uka er den siste som kan gjennomgås.",
+    "field.pupil": "elevkode",
+    "field.source": "fra",
+    "field.summary": "sammendrag",
 }

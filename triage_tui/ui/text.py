@@ -34,8 +34,7 @@ def event_line(t: Messages, event: Event) -> str:
     if event.type == "reopened":
         return t("event.reopened", due=day(event.due))
     if event.type == "edited":
-        fields = ", ".join(f"{printable(a)} → {printable(b)}" for a, b in (event.changes or {}).values())
-        return t("event.edited", fields=fields)
+        return t("event.edited", fields=", ".join(t(f"field.{name}") for name in event.fields or ()))
     return t("event.created")
 
 
