@@ -43,7 +43,8 @@ REASONS = [
     "waiting for the parents", "crisis took the day", "teacher follows up first", "team meeting",
     "pupil absent", "after the PPT meeting", "not urgent after all", "more time needed",
 ]  # fmt: skip
-UNLINKED = [("meeting", 30, 90), ("documentation", 10, 45), ("admin", 10, 30), ("staff-guidance", 20, 45)]
+# Minutes are set so that a day adds up to about a working day (some 7.5 hours).
+UNLINKED = [("meeting", 20, 50), ("documentation", 10, 30), ("admin", 5, 20), ("staff-guidance", 15, 30)]
 
 
 def pick(rng: random.Random, weights: dict[str, int]) -> str:
@@ -99,7 +100,7 @@ class Generator:
         for at in created:
             if at <= self.end:
                 self.request(len(self.requests) + 1, at)
-        for _ in range(rng.randint(3, 7)):
+        for _ in range(rng.randint(3, 6)):
             activity, lo, hi = rng.choice(UNLINKED)
             self.time_entry(self.moment(day), rng.randint(lo, hi), activity, None)
 
@@ -150,12 +151,12 @@ class Generator:
             else:
                 contact_day = self.later_day(r.due, 1, 6)
             contact = self.moment(contact_day, last)
-            self.time_entry(contact, rng.randint(15, 45), "conversation", r.id)
+            self.time_entry(contact, rng.randint(10, 25), "conversation", r.id)
             follow = contact
             for _ in range(rng.choice((0, 0, 0, 0, 1, 2))):
                 follow = self.moment(self.later_day(follow.date(), 0, 4), follow)
                 activity = rng.choice(("conversation", "parent-guidance", "staff-guidance", "documentation"))
-                self.time_entry(follow, rng.randint(10, 40), activity, r.id)
+                self.time_entry(follow, rng.randint(5, 20), activity, r.id)
             last = max(last, follow)
             close_day = self.later_day(follow.date(), *((20, 60) if rng.random() < 0.03 else (0, 8)))
             outcome = pick(rng, OUTCOMES)

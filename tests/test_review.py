@@ -87,9 +87,9 @@ def test_received_and_targets(after_the_fact) -> None:
     assert after_the_fact["week"] == "2026-W20"
     assert after_the_fact["received"] == {"now": 2, "tomorrow": 1, "later": 0, "total": 3}
     assert after_the_fact["targets"] == {
-        "now": {"due": 2, "met": 1},
-        "tomorrow": {"due": 1, "met": 1},
-        "later": {"due": 1, "met": 0},
+        "now": {"due": 2, "met": 1, "pending": 0},
+        "tomorrow": {"due": 1, "met": 1, "pending": 0},
+        "later": {"due": 1, "met": 0, "pending": 0},
     }
 
 
@@ -126,9 +126,9 @@ def test_downgrades_postponements_and_slips(after_the_fact) -> None:
 def test_open_at_the_end_longest_waiting_first_and_silent_closes(after_the_fact) -> None:
     assert after_the_fact["open_at_end"] == [
         {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-15", "waiting_school_days": 8,
-         "postponed": 1, "downgraded": 0},
+         "first_contact": None, "postponed": 1, "downgraded": 0},
         {"id": 2, "pupil": "A1", "urgency": "later", "due": "2026-05-19", "waiting_school_days": 2,
-         "postponed": 0, "downgraded": 1},
+         "first_contact": "2026-05-13", "postponed": 0, "downgraded": 1},
     ]  # fmt: skip
     assert after_the_fact["closed_without_contact"] == [{"id": 4, "pupil": "D4", "outcome": "withdrawn"}]
 
@@ -165,7 +165,7 @@ def test_a_week_under_way_speaks_as_of_now(tmp_path: Path, clock) -> None:
     caseload.add("A1", "x", urgency="tomorrow", at=at("12T08:00"))  # target Wed 13.05: not passed
     review = caseload.review(W20)
     assert review["as_of"] == "2026-05-12T12:00"
-    assert review["targets"]["tomorrow"] == {"due": 1, "met": 0}
+    assert review["targets"]["tomorrow"] == {"due": 1, "met": 0, "pending": 1}
     assert review["breaches"] == [] and review["slips"] == []
     assert review["open_at_end"][0]["waiting_school_days"] == 0
 
@@ -248,6 +248,7 @@ def test_report_text_reads_like_a_letter(recorded: Path, capsys) -> None:
     for line in (
         "Week 20, 2026 (Mon 11.05 – Sun 17.05)",
         "I logged 2 h 15. Most went to meeting 1 h 00, parent-guidance 0 h 45, conversation 0 h 30.",
+        "By urgency: now 0 h 00, tomorrow 0 h 45, later 0 h 30, not tied to a request 1 h 00.",
         "I logged 2 h 15 of 37 h 30 contract hours (6 %).",
         "3 requests came in: 2 now, 1 tomorrow, 0 later.",
         "Targets for 'now': 1 of 2 reached in time.",
@@ -256,8 +257,9 @@ def test_report_text_reads_like_a_letter(recorded: Path, capsys) -> None:
         "#2 A1: downgraded now → later on Mon 11.05 — teacher follows up",
         "#1 C3: postponed Mon 11.05 → Fri 15.05 — PPT meeting",
         "#1 C3 (later, due Fri 15.05): waiting 8 school days, 1× postponed",
+        "#2 A1 (later, due Tue 19.05): reached after 2 school days, 1× downgraded",
         "#4 D4 (withdrawn)",
-        "from teacher: a median of 2 school days (1 requests)",
+        "from teacher: a median of 2 school days (1 request)",
     ):
         assert line in out, line
 
@@ -355,7 +357,7 @@ def test_a_distant_target_of_a_long_horizon_is_found(tmp_path: Path, clock) -> N
     caseload.close(request.id, at=datetime(2026, 1, 6, 9, 0))
     target = request.target_due  # 60 school days after 05.01
     review = caseload.review(Week.of(target))
-    assert review["targets"]["later"] == {"due": 1, "met": 1}
+    assert review["targets"]["later"] == {"due": 1, "met": 1, "pending": 0}
 
 
 def test_the_week_ends_before_monday_midnight(tmp_path: Path, clock) -> None:

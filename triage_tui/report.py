@@ -21,6 +21,10 @@ def _hours(minutes: int) -> str:
     return f"{minutes // 60} h {minutes % 60:02d}"
 
 
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
 def _share(part: int, whole: int) -> str:
     return f"{round(100 * part / whole)} %" if whole else "0 %"
 
@@ -56,7 +60,7 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
         )
         urgency = time_["by_urgency"]
         out.append(
-            f"By class: now {_hours(urgency['now'])}, tomorrow {_hours(urgency['tomorrow'])}, "
+            f"By urgency: now {_hours(urgency['now'])}, tomorrow {_hours(urgency['tomorrow'])}, "
             f"later {_hours(urgency['later'])}, not tied to a request {_hours(urgency['unlinked'])}."
         )
     heading("Did my hours suffice?")
@@ -69,14 +73,16 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
 
     heading("What came in, and did I reach them in time?")
     received = review["received"]
-    out.append(f"{received['total']} requests came in: {received['now']} now, "
+    out.append(f"{_n(received['total'], 'request')} came in: {received['now']} now, "
                f"{received['tomorrow']} tomorrow, {received['later']} later.")  # fmt: skip
     for urgency, target in review["targets"].items():
         if target["due"]:
-            out.append(f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time.")
+            pending = f" ({target['pending']} not due yet)" if target["pending"] else ""
+            out.append(
+                f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time{pending}."
+            )
     for b in review["breaches"]:
-        late = b["school_days_late"]
-        when = (f"reached {_day(b['first_contact'])}, {late} school day{'s' if late != 1 else ''} late"
+        when = (f"reached {_day(b['first_contact'])}, {_n(b['school_days_late'], 'school day')} late"
                 if b["first_contact"] else "not reached yet")  # fmt: skip
         item(f"#{b['id']} {b['pupil']} ({b['urgency']}, due {_day(b['due'])}): {when}")
 
@@ -98,18 +104,21 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
 
     heading("Who waited longest?")
     still_open = review["open_at_end"]
-    out.append(f"{len(still_open)} requests were still open at the end of the week.")
+    under_way = review["as_of"] < review["to"] + "T23:59"
+    still = "are open now" if under_way else "were still open at the end of the week"
+    out.append(f"{_n(len(still_open), 'request')} {still}.")
     for o in still_open[:10]:
         extra = "".join(
             f", {n}× {what}"
             for what, n in (("postponed", o["postponed"]), ("downgraded", o["downgraded"]))
             if n
         )
-        item(f"#{o['id']} {o['pupil']} ({o['urgency']}, due {_day(o['due'])}): "
-             f"waiting {o['waiting_school_days']} school days{extra}")  # fmt: skip
+        days = _n(o["waiting_school_days"], "school day")
+        waited = f"reached after {days}" if o["first_contact"] else f"waiting {days}"
+        item(f"#{o['id']} {o['pupil']} ({o['urgency']}, due {_day(o['due'])}): {waited}{extra}")
     silent = review["closed_without_contact"]
     if silent:
-        out.append(f"{len(silent)} closed without any time logged on them:")
+        out.append(f"{_n(len(silent), 'request')} closed without any time logged on them:")
         for c in silent:
             item(f"#{c['id']} {c['pupil']} ({c['outcome']})")
     waits = review["waits_by_source"]
@@ -117,7 +126,7 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
         heading("How long did people wait for a first contact?")
         for source, wait in waits.items():
             days, count = wait["median_school_days"], wait["count"]
-            item(f"from {source}: a median of {days:g} school days ({count} requests)")
+            item(f"from {source}: a median of {days:g} school days ({_n(count, 'request')})")
     return "\n".join(out).lstrip() + "\n"
 
 
@@ -152,7 +161,16 @@ def tables(review: dict[str, Any]) -> str:
         "downgrades": ["id", "pupil", "from", "to", "at", "why"],
         "postponements": ["id", "pupil", "from_due", "to_due", "at", "why"],
         "slips": ["id", "pupil", "due"],
-        "open_at_end": ["id", "pupil", "urgency", "due", "waiting_school_days", "postponed", "downgraded"],
+        "open_at_end": [
+            "id",
+            "pupil",
+            "urgency",
+            "due",
+            "waiting_school_days",
+            "first_contact",
+            "postponed",
+            "downgraded",
+        ],  # fmt: skip
         "closed_without_contact": ["id", "pupil", "outcome"],
         "waits_by_source": ["source", "count", "median_school_days"],
     }

@@ -93,7 +93,7 @@ def weekly_review(
     contact = {r.id: r.first_contact(by_request.get(r.id, [])) for r in requests}
 
     received = {u: 0 for u in URGENCIES}
-    targets = {u: {"due": 0, "met": 0} for u in URGENCIES}
+    targets = {u: {"due": 0, "met": 0, "pending": 0} for u in URGENCIES}
     breaches, downgrades, postponements, slips, open_at_end, silent_closes = [], [], [], [], [], []
     waits: dict[str, list[int]] = {}
     for r in sorted(requests, key=lambda r: r.id):
@@ -105,6 +105,7 @@ def weekly_review(
             targets[first]["due"] += 1
             met = r.target_met(first_contact, last_day)
             targets[first]["met"] += met is True
+            targets[first]["pending"] += met is None  # not passed yet, and no contact yet
             if met is False:
                 late = (
                     calendar.school_days_between(r.target_due, first_contact.date())
@@ -138,10 +139,12 @@ def weekly_review(
         ]
         then = as_of(r, cutoff)
         if then is not None and then.is_open:
-            waited_until = first_contact.date() if first_contact and first_contact <= cutoff else last_day
+            reached = first_contact is not None and first_contact <= cutoff
+            waited_until = first_contact.date() if reached else last_day
             open_at_end.append({
                 "id": r.id, "pupil": r.pupil, "urgency": then.urgency, "due": then.due.isoformat(),
                 "waiting_school_days": calendar.school_days_between(r.created.date(), waited_until),
+                "first_contact": waited_until.isoformat() if reached else None,
                 "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
             })  # fmt: skip
         if first_contact is not None and in_week(first_contact):

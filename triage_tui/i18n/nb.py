@@ -210,4 +210,9 @@ MESSAGES = {
     "field.pupil": "elevkode",
     "field.source": "fra",
     "field.summary": "sammendrag",
+    "review.pending": "({n} ikke forfalt ennå)",
+    "review.reached": "nådd etter {days} skoledager",
+    "review.kind.downgrade": "nedprioritert",
+    "review.kind.postponement": "utsatt",
+    "review.kind.silent": "lukket, ingen kontakt",
 }

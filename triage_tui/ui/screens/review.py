@@ -11,7 +11,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Sparkline, Static
+from textual.widgets import DataTable, Footer, Label, Static
 
 from ...caseload import Caseload
 from ...core.model import ACTIVITIES, URGENCIES
@@ -20,7 +20,7 @@ from ...i18n import Messages
 from ..text import literal, translate_bindings
 
 TREND_WEEKS = 8
-BAR_WIDTH = 30
+BAR_WIDTH = 20
 
 
 class ReviewScreen(Screen[None]):
@@ -49,7 +49,7 @@ class ReviewScreen(Screen[None]):
                 for name in ("received", "met", "minutes"):
                     with Horizontal(classes="trend"):
                         yield Label(self.t(f"review.trend.{name}"), classes="trend-label")
-                        yield Sparkline([], id=f"trend-{name}")
+                        yield Label("", id=f"trend-{name}", classes="trend-bars")
                         yield Label("", id=f"trend-{name}-value", classes="trend-value")
         table = DataTable(cursor_type="row", zebra_stripes=True, id="review-requests")
         for column in ("what", "id", "pupil", "urgency", "due", "detail"):
@@ -89,9 +89,10 @@ class ReviewScreen(Screen[None]):
         for u in URGENCIES:
             target = review["targets"][u]
             if target["due"]:
-                text.append(
-                    f"  {t(f'urgency.{u}')}: " + t("review.met", met=target["met"], due=target["due"]) + "\n"
-                )
+                met = t("review.met", met=target["met"], due=target["due"])
+                if target["pending"]:
+                    met += " " + t("review.pending", n=target["pending"])
+                text.append(f"  {t(f'urgency.{u}')}: {met}\n")
         text.append("\n" + t("review.pushed") + "\n", style="bold")
         for key in ("downgrades", "postponements", "slips", "closed_without_contact"):
             count = len(review[key])
@@ -134,16 +135,33 @@ class ReviewScreen(Screen[None]):
             rows.append(("breach", b["id"], b["pupil"], b["urgency"], b["due"], late))
         for s in review["slips"]:
             rows.append(("slip", s["id"], s["pupil"], None, s["due"], ""))
+        for d in review["downgrades"]:
+            change = f"{t('urgency.' + d['from'])} → {t('urgency.' + d['to'])}"
+            rows.append(("downgrade", d["id"], d["pupil"], d["to"], d["at"], change))
+        for p in review["postponements"]:
+            change = f"{t.day(date.fromisoformat(p['from_due']))} → {t.day(date.fromisoformat(p['to_due']))}"
+            rows.append(("postponement", p["id"], p["pupil"], None, p["to_due"], change))
+        for c in review["closed_without_contact"]:
+            rows.append(("silent", c["id"], c["pupil"], None, None, t(f"outcome.{c['outcome']}")))
         for o in review["open_at_end"][:20]:
-            rows.append(("waiting", o["id"], o["pupil"], o["urgency"], o["due"],
-                         t("review.waiting", days=o["waiting_school_days"])))  # fmt: skip
+            key = "review.reached" if o["first_contact"] else "review.waiting"
+            rows.append(
+                (
+                    "waiting",
+                    o["id"],
+                    o["pupil"],
+                    o["urgency"],
+                    o["due"],
+                    t(key, days=o["waiting_school_days"]),
+                )
+            )
         for number, (kind, request_id, pupil, urgency, due, detail) in enumerate(rows):
             table.add_row(
-                Text(t(f"review.kind.{kind}"), style="bold red" if kind != "waiting" else ""),
+                Text(t(f"review.kind.{kind}"), style="bold red" if kind in ("breach", "slip") else ""),
                 Text(str(request_id), justify="right"),
                 literal(pupil, "bold"),
                 t(f"urgency.{urgency}") if urgency else "",
-                t.day(date.fromisoformat(due)),
+                t.day(date.fromisoformat(due[:10])) if due else "",
                 detail,
                 key=f"{number}:{request_id}",
             )
@@ -160,14 +178,15 @@ class ReviewScreen(Screen[None]):
             return
         series = {
             "received": [r["received"]["total"] for r in reviews],
-            "met": [_met_share(r) for r in reviews],
+            "met": [_met_share(r) for r in reviews],  # None: no target decided that week
             "minutes": [r["time"]["total_minutes"] for r in reviews],
         }
         for name, values in series.items():
-            self.query_one(f"#trend-{name}", Sparkline).data = values
+            self.query_one(f"#trend-{name}", Label).update(bars(values))
         last = reviews[-1]
         self.query_one("#trend-received-value", Label).update(str(series["received"][-1]))
-        self.query_one("#trend-met-value", Label).update(f"{series['met'][-1]:.0f} %")
+        met = series["met"][-1]
+        self.query_one("#trend-met-value", Label).update("–" if met is None else f"{met:.0f} %")
         self.query_one("#trend-minutes-value", Label).update(self.t.minutes(last["time"]["total_minutes"]))
 
     @on(DataTable.RowSelected)
@@ -186,7 +205,23 @@ class ReviewScreen(Screen[None]):
         self.app.push_screen(HelpScreen(self.t, self))
 
 
-def _met_share(review: dict[str, Any]) -> float:
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def bars(values: list[float | None]) -> Text:
+    """Two cells a week, each bar from zero to the highest week; dots where there is no value."""
+    top = max([v for v in values if v is not None] or [0]) or 1
+    text = Text()
+    for value in values:
+        if value is None:
+            text.append("··", style="dim")
+        else:
+            text.append(BLOCKS[max(1, round(8 * value / top)) if value else 0] * 2, style="bold")
+    return text
+
+
+def _met_share(review: dict[str, Any]) -> float | None:
+    """Targets reached as a share of those decided (reached, or passed without contact)."""
     targets = review["targets"].values()
-    due = sum(t["due"] for t in targets)
-    return 100 * sum(t["met"] for t in targets) / due if due else 0.0
+    decided = sum(t["due"] - t["pending"] for t in targets)
+    return 100 * sum(t["met"] for t in targets) / decided if decided else None
