@@ -86,7 +86,9 @@ class QueueScreen(Screen):
         for r in shown:
             lanes[r.lane(today, calendar)].append(r)
         for lane in LANES:
-            self.query_one(f"#table-{lane}", LaneTable).show(lanes[lane], today, calendar)
+            self.query_one(f"#table-{lane}", LaneTable).show(
+                lanes[lane], today, calendar, bool(self.filter_text)
+            )
         status = self.query_one(StatusBar)
         status.counts = {lane: 0 for lane in LANES}
         for r in requests:
@@ -307,7 +309,8 @@ class QueueScreen(Screen):
             entry = caseload.stop_timer(at=at)
             if entry is None:
                 return t("msg.timer_discarded")
-            return t("msg.timer_stopped", time=t.minutes(entry.minutes))
+            on = t("msg.on", id=entry.request_id) if entry.request_id else ""
+            return t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on)
 
         if timer.start.date() == caseload.now().date():
             self.attempt(stop)
@@ -366,7 +369,12 @@ class QueueScreen(Screen):
             return t("msg.closed", id=request.id, outcome=t(f"outcome.{values['outcome']}"))
 
         self.open_form(
-            t("form.close.title", id=request.id),
+            t(
+                "form.close.title",
+                id=request.id,
+                pupil=printable(request.pupil),
+                summary=printable(request.summary),
+            ),
             [Field("outcome", t("form.outcome"), "resolved", options=self.choices("outcome", OUTCOMES))],
             save,
         )

@@ -24,6 +24,8 @@ BAR_WIDTH = 20
 
 
 class ReviewScreen(Screen[None]):
+    # Below 100 columns the trend gives way, and the bars are shorter.
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
         Binding("left_square_bracket", "step(-1)", "Previous week", key_display="[", id="previous_week"),
         Binding("right_square_bracket", "step(1)", "Next week", key_display="]", id="next_week"),
@@ -109,14 +111,15 @@ class ReviewScreen(Screen[None]):
             t("review.time", logged=t.minutes(total), contract=t.minutes(contract)) + "\n", style="bold"
         )
         widest = max([*time["by_activity"].values(), 1])
+        bar_width = BAR_WIDTH if self.app.size.width >= 100 else 6
         for activity, minutes in sorted(time["by_activity"].items(), key=lambda item: -item[1]):
             if not minutes:
                 continue
-            bar = "█" * max(1, round(BAR_WIDTH * minutes / widest))
+            bar = "█" * max(1, round(bar_width * minutes / widest))
             kind = ACTIVITIES[activity]
             style = {"direct": "green", "indirect": "dodger_blue3", "administrative": "dark_orange3"}[kind]
-            text.append(f"  {t(f'activity.{activity}'):<20}")
-            text.append(f"{bar:<{BAR_WIDTH}}", style=style)
+            text.append(f"  {t(f'activity.{activity}'):<19}")
+            text.append(f"{bar:<{bar_width}}", style=style)
             text.append(f" {t.minutes(minutes)}\n")
         if time["direct_share"] is not None:
             text.append(t("review.direct", share=round(100 * time["direct_share"])) + "\n", style="dim")

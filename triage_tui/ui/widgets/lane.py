@@ -13,7 +13,7 @@ from ...core.model import Request
 from ...i18n import Messages
 from ..text import literal
 
-COLUMNS = ("id", "pupil", "source", "urgency", "due", "waited", "marks", "summary")
+COLUMNS = ("id", "pupil", "summary", "due", "urgency", "waited", "marks", "source")
 # Mid-tone colours, readable on dark and light themes alike.
 URGENCY_STYLES = {"now": "bold red3", "tomorrow": "bold dark_orange3", "later": "bold dodger_blue3"}
 
@@ -33,10 +33,13 @@ class LaneTable(DataTable):
         for column in COLUMNS:
             self.add_column(t(f"col.{column}"), key=column)
 
-    def show(self, requests: list[Request], today: date, calendar: SchoolCalendar) -> None:
+    def show(
+        self, requests: list[Request], today: date, calendar: SchoolCalendar, filtered: bool = False
+    ) -> None:
         t = self.t
         title = f"{t(f'lane.{self.lane}')} ({len(requests)})"
-        self.border_title = title if requests else f"{title} — {t(f'lane.empty.{self.lane}')}"
+        empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
+        self.border_title = title if requests else f"{title} — {empty}"
         self.set_class(not requests, "empty")
         self.clear()
         for r in requests:
@@ -53,11 +56,11 @@ class LaneTable(DataTable):
             self.add_row(
                 Text(str(r.id), justify="right"),
                 literal(r.pupil, "bold"),
-                t(f"source.{r.source}"),
-                Text(t(f"urgency.{r.urgency}"), style=URGENCY_STYLES[r.urgency]),
+                literal(r.summary),
                 Text(t.day(r.due), style="bold red" if r.is_overdue(today) else ""),
+                Text(t(f"urgency.{r.urgency}"), style=URGENCY_STYLES[r.urgency]),
                 Text(t("waited.days", n=waited), justify="right"),
                 Text(", ".join(marks), style="italic"),
-                literal(r.summary),
+                t(f"source.{r.source}"),
                 key=str(r.id),
             )
