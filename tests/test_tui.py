@@ -532,3 +532,29 @@ async def test_the_review_in_norwegian(folder, clock, three) -> None:
         for words in ("Uke 48, 2026 — man 23.11 til søn 29.11", "3 henvendelser kom inn", "Mål nådd i tide",
                       "Skjøvet på", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
             assert words in shot, words
+
+
+def test_the_catalogs_agree() -> None:
+    from triage_tui.i18n import en, nb
+
+    assert set(en.MESSAGES) == {k for k in nb.MESSAGES if not k.startswith("error.")}
+
+
+async def test_refusals_are_said_in_norwegian(folder, clock, three) -> None:
+    app = make_app(folder, clock, "nb")
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.press("tab")  # #2, due fredag 27.11
+        await pilot.pause()
+        await pilot.press("p")
+        await typed(pilot, "neste uke")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "«neste uke» er ikke en dato jeg forstår" in notices(app)
+        app.screen.query_one("#when").value = ""
+        await typed(pilot, "27.11")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "fre 27.11 er ikke senere enn fristen fre 27.11" in notices(app)
+        await pilot.press("escape", "ctrl+p")
+        await pilot.pause()
+        assert "Søk etter kommandoer" in screen_text(app)

@@ -46,7 +46,7 @@ class Caseload:
         if at is None:
             return now
         if at > now + timedelta(minutes=1):
-            raise TriageError("an action cannot be recorded in the future")
+            raise TriageError("an action cannot be recorded in the future", "future_action")
         return at.replace(microsecond=0)
 
     # -- requests ----------------------------------------------------------------------
@@ -81,7 +81,7 @@ class Caseload:
     def _get(tx: Any, request_id: int) -> Request:
         request = tx.request(request_id)
         if request is None:
-            raise TriageError(f"there is no request {request_id}")
+            raise TriageError(f"there is no request {request_id}", "no_request", id=request_id)
         return request
 
     def classify(
@@ -120,12 +120,13 @@ class Caseload:
     ) -> TimeEntry:
         """Log time. Without `start`, the time is taken to have just been spent."""
         if not 1 <= minutes <= 24 * 60:
-            raise TriageError("a duration is 1 minute to 24 hours")
+            raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
         start = self._moment(start) if start is not None else self.now() - timedelta(minutes=minutes)
         if start + timedelta(minutes=minutes) > self.now() + timedelta(minutes=1):
             raise TriageError(
-                f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at"
-            )
+                f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at",
+                "ends_after_now", minutes=minutes, start=start,
+            )  # fmt: skip
         with self.store.transaction(self.now().date()) as tx:
             return self._log(tx, start, minutes, activity, request_id, note)
 
@@ -166,15 +167,19 @@ class Caseload:
         logged, since a logged entry would count as first contact."""
         timer = tx.timer
         if timer is None:
-            raise TriageError("no timer is running")
+            raise TriageError("no timer is running", "no_timer")
         if not said_when and timer.start.date() != at.date():
             # Most likely forgotten when the day ended: don't log the night as work.
             raise TriageError(
                 f"the timer has run since {timer.start:%Y-%m-%d %H:%M}; say when it stopped, "
-                "for example: triage stop --at 'yesterday 15:00'"
-            )
+                "for example: triage stop --at 'yesterday 15:00'",
+                "timer_overnight", since=timer.start,
+            )  # fmt: skip
         if at < timer.start:
-            raise TriageError(f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment")
+            raise TriageError(
+                f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment", "stop_before_start",
+                start=timer.start,
+            )  # fmt: skip
         tx.set_timer(None)
         if at - timer.start < MIN_TIMER:
             return None
@@ -207,7 +212,7 @@ class Caseload:
     def find(self, request_id: int) -> tuple[Request, list[TimeEntry]]:
         found = self.store.find(request_id)
         if found is None:
-            raise TriageError(f"there is no request {request_id}")
+            raise TriageError(f"there is no request {request_id}", "no_request", id=request_id)
         return found
 
     def describe(self, request: Request, entries: list[TimeEntry] | None = None) -> dict[str, Any]:

@@ -65,7 +65,9 @@ class SchoolCalendar:
             if self.is_school_day(d):
                 return d
             d += timedelta(days=1)
-        raise TriageError("no school day found within a year: check the holiday ranges in the config")
+        raise TriageError(
+            "no school day found within a year: check the holiday ranges in the config", "no_school_day"
+        )
 
     def next_school_day(self, d: date) -> date:
         """The first school day strictly after `d`."""
@@ -77,7 +79,9 @@ class SchoolCalendar:
             d -= timedelta(days=1)
             if self.is_school_day(d):
                 return d
-        raise TriageError("no school day found within a year: check the holiday ranges in the config")
+        raise TriageError(
+            "no school day found within a year: check the holiday ranges in the config", "no_school_day"
+        )
 
     def add_school_days(self, d: date, n: int) -> date:
         """The n-th school day after `d` (n > 0), or before it (n < 0); `d` itself for 0."""

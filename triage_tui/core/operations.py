@@ -26,9 +26,11 @@ def check_choice(value: str, choices: tuple[str, ...] | dict[str, str], what: st
 def check_text(value: str, what: str, limit: int = MAX_TEXT) -> str:
     value = value.strip()
     if not value:
-        raise TriageError(f"the {what} cannot be empty")
+        raise TriageError(f"the {what} cannot be empty", f"empty_{what.replace(' ', '_')}")
     if len(value) > limit:
-        raise TriageError(f"the {what} is longer than {limit} characters")
+        raise TriageError(
+            f"the {what} is longer than {limit} characters", f"too_long_{what.replace(' ', '_')}", limit=limit
+        )
     return value
 
 
@@ -42,8 +44,9 @@ def _check_order(request: Request, at: datetime) -> None:
         when = latest.at.strftime("%Y-%m-%d %H:%M")
         raise TriageError(
             f"request {request.id} already has a later event ({latest.type} at {when}); "
-            "record actions in the order they happened"
-        )
+            "record actions in the order they happened",
+            "out_of_order", id=request.id, when=latest.at,
+        )  # fmt: skip
 
 
 def new_request(
@@ -83,9 +86,12 @@ def classify(
     check_choice(urgency, URGENCIES, "urgency")
     _check_order(request, at)
     if not request.is_open:
-        raise TriageError(f"request {request.id} is closed; reopen it first")
+        raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
     if urgency == request.urgency:
-        raise TriageError(f"request {request.id} is already '{urgency}'; to move its due date, postpone it")
+        raise TriageError(
+            f"request {request.id} is already '{urgency}'; to move its due date, postpone it",
+            "already_class", id=request.id, urgency=urgency,
+        )  # fmt: skip
     due = due_for(urgency, at, calendar, later_days)
     return request.with_event(
         Event("classified", at, from_=request.urgency, to=urgency, due=due, why=_why(why))
@@ -99,15 +105,18 @@ def postpone(
     at = at.replace(microsecond=0)
     _check_order(request, at)
     if not request.is_open:
-        raise TriageError(f"request {request.id} is closed; reopen it first")
+        raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
     due = calendar.on_or_after(due)
     if due < at.date():
-        raise TriageError(f"{due.isoformat()} has passed already; postpone to a later school day")
+        raise TriageError(
+            f"{due.isoformat()} has passed already; postpone to a later school day", "due_passed", due=due
+        )
     if due <= request.due:
         raise TriageError(
             f"{due.isoformat()} is not later than the current due date {request.due.isoformat()}; "
-            "to make a request more urgent, classify it"
-        )
+            "to make a request more urgent, classify it",
+            "not_later", due=due, current=request.due,
+        )  # fmt: skip
     return request.with_event(Event("postponed", at, from_due=request.due, to_due=due, why=_why(why)))
 
 
@@ -116,7 +125,7 @@ def close(request: Request, outcome: str, at: datetime) -> Request:
     check_choice(outcome, OUTCOMES, "outcome")
     _check_order(request, at)
     if not request.is_open:
-        raise TriageError(f"request {request.id} is already closed")
+        raise TriageError(f"request {request.id} is already closed", "already_closed", id=request.id)
     return request.with_event(Event("closed", at, outcome=outcome))
 
 
@@ -125,7 +134,7 @@ def reopen(request: Request, at: datetime, calendar: SchoolCalendar, later_days:
     at = at.replace(microsecond=0)
     _check_order(request, at)
     if request.is_open:
-        raise TriageError(f"request {request.id} is open already")
+        raise TriageError(f"request {request.id} is open already", "already_open", id=request.id)
     return request.with_event(Event("reopened", at, due=due_for(request.urgency, at, calendar, later_days)))
 
 
@@ -147,7 +156,7 @@ def edit(request: Request, at: datetime, **fields: str | None) -> Request:
         if value != getattr(request, name):
             changed[name] = value
     if not changed:
-        raise TriageError("nothing to change")
+        raise TriageError("nothing to change", "nothing_to_change")
     return request.with_event(Event("edited", at, fields=tuple(changed)), **changed)
 
 

@@ -44,7 +44,7 @@ _SCHOOL_DAYS = re.compile(r"([+-])(\d{1,3})")
 
 
 def _bad_when(text: str) -> TriageError:
-    return TriageError(f"'{text}' is not a date I understand; use {WHEN_FORMS}")
+    return TriageError(f"'{text}' is not a date I understand; use {WHEN_FORMS}", "bad_when", text=text)
 
 
 def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool = False) -> date:
@@ -109,7 +109,9 @@ def parse_moment(text: str, now: datetime, calendar: SchoolCalendar) -> datetime
             day = parse_date(word, now.date(), calendar, past=True)
             moment = now if day == now.date() else datetime.combine(day, time(12))
     if moment > now + timedelta(minutes=1):
-        raise TriageError(f"'{text}' is in the future; --at records something that already happened")
+        raise TriageError(
+            f"'{text}' is in the future; --at records something that already happened", "future", text=text
+        )
     return moment.replace(microsecond=0)
 
 
@@ -125,8 +127,10 @@ def parse_duration(text: str) -> int:
         hours, mins = int(m[1] or m[3]), int(m[2] or m[4])
         minutes = hours * 60 + mins if mins < 60 else None
     if minutes is None:
-        raise TriageError(f"'{text}' is not a duration I understand; use {DURATION_FORMS}")
+        raise TriageError(
+            f"'{text}' is not a duration I understand; use {DURATION_FORMS}", "bad_duration", text=text
+        )
     result = round(minutes)
     if not 1 <= result <= MAX_MINUTES:
-        raise TriageError(f"'{text}' is out of range; a duration is 1 minute to 24 hours")
+        raise TriageError(f"'{text}' is out of range; a duration is 1 minute to 24 hours", "duration_range")
     return result

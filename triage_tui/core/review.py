@@ -34,7 +34,7 @@ class Week:
                 return cls.of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
             except ValueError:
                 pass
-        raise TriageError(f"'{text}' is not a week I understand; write it as 2026-W47")
+        raise TriageError(f"'{text}' is not a week I understand; write it as 2026-W47", "bad_week", text=text)
 
     @classmethod
     def of(cls, day: date) -> Week:

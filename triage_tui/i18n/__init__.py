@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from datetime import date
+from datetime import date, datetime
 
 from . import en, nb
 
@@ -33,6 +33,23 @@ class Messages:
     def __call__(self, key: str, **values: object) -> str:
         text = self._catalog.get(key) or en.MESSAGES[key]
         return text.format(**values) if values else text
+
+    def error(self, error: Exception) -> str:
+        """A refusal in the user's language, when the catalog has it; else its own words."""
+        key = getattr(error, "key", None)
+        text = self._catalog.get(f"error.{key}") if key else None
+        if text is None:
+            return str(error)
+        values = {}
+        for name, value in getattr(error, "values", {}).items():
+            if isinstance(value, datetime):
+                value = f"{self.day(value.date())} {value:%H:%M}"
+            elif isinstance(value, date):
+                value = self.day(value)
+            elif name == "urgency":
+                value = self(f"urgency.{value}")
+            values[name] = value
+        return text.format(**values)
 
     def day(self, d: date) -> str:
         """`tor 19.11` in Norwegian, `Thu 19.11` in English."""

@@ -8,6 +8,8 @@ from datetime import datetime
 from pathlib import Path
 
 from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.command import CommandPalette
 from textual.screen import Screen
 
 from ..caseload import Caseload
@@ -15,6 +17,7 @@ from ..i18n import Messages, language_for
 from ..store import Store
 from ..store.config import load_settings
 from .screens.queue import QueueScreen
+from .text import translate_bindings
 
 # The app waits less for the lock than the shell does: it must not look frozen.
 LOCK_TIMEOUT = 3.0
@@ -23,12 +26,22 @@ LOCK_TIMEOUT = 3.0
 class TriageApp(App[None]):
     CSS_PATH = "triage.tcss"
     TITLE = "triage"
+    BINDINGS = [Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="palette")]
+    # Textual's own commands, in the user's language.
+    SYSTEM_COMMANDS = {
+        "Theme": "theme",
+        "Quit": "quit",
+        "Keys": "keys",
+        "Maximize": "maximize",
+        "Minimize": "minimize",
+    }
 
     def __init__(self, caseload: Caseload, t: Messages, *, cursor_blink: bool = True) -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
         self.cursor_blink = cursor_blink  # off for snapshot tests
+        translate_bindings(self, t)
 
     def get_default_screen(self) -> Screen:
         return QueueScreen(self.caseload, self.t)
@@ -51,8 +64,18 @@ class TriageApp(App[None]):
             for title, help, callback in commands():
                 yield SystemCommand(title, help, callback)
         for command in super().get_system_commands(screen):
-            if command.title != "Screenshot":  # it would write pupil data to a file here
-                yield command
+            if command.title == "Screenshot":  # it would write pupil data to a file here
+                continue
+            name = self.SYSTEM_COMMANDS.get(command.title)
+            if name:
+                command = SystemCommand(self.t(f"cmd.{name}"), self.t(f"cmd.{name}.help"), command.callback)
+            yield command
+
+    def action_command_palette(self) -> None:
+        if not CommandPalette.is_open(self):
+            self.push_screen(
+                CommandPalette(id="--command-palette", placeholder=self.t("palette.placeholder"))
+            )
 
 
 def create_app(

@@ -75,7 +75,7 @@ class Form(ModalScreen[bool]):
         try:
             message = self.save(self.values())
         except (TriageError, StoreError) as e:
-            error = self.t("form.error", error=str(e))
+            error = self.t("form.error", error=self.t.error(e))
             self.query_one("#error", Label).update(literal(error, "bold red"))
             self.notify(printable(error), severity="error", timeout=8, markup=False)
             required = {f.name for f in self.fields if not f.optional}

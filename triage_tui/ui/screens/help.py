@@ -29,7 +29,7 @@ class HelpScreen(ModalScreen[None]):
         seen = set()
         for bindings in self.beneath._bindings.key_to_bindings.values():
             for b in bindings:
-                if b.description and b.id not in seen:
+                if b.description and b.id and b.id not in seen:  # ours; not Textual's own
                     seen.add(b.id)
                     keys = b.key_display or ", ".join(
                         self.app.get_key_display(b.with_key(k)) for k in b.key.split(",")

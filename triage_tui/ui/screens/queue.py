@@ -218,7 +218,9 @@ class QueueScreen(Screen):
         try:
             message = action()
         except (TriageError, StoreError) as e:
-            self.notify(printable(self.t("msg.save_failed", error=str(e))), severity="error", markup=False)
+            self.notify(
+                printable(self.t("msg.save_failed", error=self.t.error(e))), severity="error", markup=False
+            )
             return
         self.notify(printable(message), markup=False)
         self.refresh_queue()
