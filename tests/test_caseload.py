@@ -129,3 +129,14 @@ def test_the_last_closed_request_is_the_one_to_reopen(caseload: Caseload, clock)
     clock.now = datetime(2026, 11, 26, 11, 0)
     caseload.close(first.id)
     assert caseload.last_closed().id == first.id
+
+
+def test_time_logged_by_mistake_can_be_taken_back(caseload: Caseload) -> None:
+    request = caseload.add("7B", "talk")
+    wrong = caseload.log(480, "conversation", request_id=request.id, start=datetime(2026, 11, 26, 1, 0))
+    assert caseload.describe(request)["first_contact"] == "2026-11-26T01:00:00"
+    assert caseload.unlog(wrong.id) == wrong
+    assert caseload.recent_entries() == []
+    assert caseload.describe(request)["first_contact"] is None  # no false contact stays behind
+    with pytest.raises(TriageError, match="no recent time entry 1"):
+        caseload.unlog(wrong.id)

@@ -323,7 +323,7 @@ def test_show_prints_history_and_time(story: Triage) -> None:
         "  2026-11-30 09:00  postponed Fri 27.11.2026 → Wed 02.12.2026 — foreldremøte først",
         "slipped: 2026-11-27",
         "time: 45 min",
-        "  2026-11-30 12:15  45 min conversation — god samtale",
+        "  2026-11-30 12:15  45 min conversation — god samtale  (entry 1)",
     ]
 
 
@@ -454,7 +454,7 @@ def test_log_on_a_request_with_note_and_at(triage: Triage) -> None:
     out = triage.ok(
         "log", "30", "--activity", "conversation", "--request", "1", "--note", "ok", "--at", "09:00"
     )
-    assert out == "logged 30 min conversation on #1, from Thu 26.11 09:00\n"
+    assert out == "logged 30 min conversation on #1, from Thu 26.11 09:00 (entry 1)\n"
     request = triage.show(1)
     assert request["time"] == [{"id": 1, "start": "2026-11-26T09:00:00", "minutes": 30,
                                 "activity": "conversation", "request": 1, "note": "ok"}]  # fmt: skip
@@ -466,7 +466,7 @@ def test_log_on_a_request_with_note_and_at(triage: Triage) -> None:
 def test_log_unlinked(triage: Triage) -> None:
     triage.ok("add", "x", "--pupil", "AB")
     assert triage.ok("log", "1h", "--activity", "documentation") == (
-        "logged 60 min documentation (unlinked), from Thu 26.11 09:00\n"
+        "logged 60 min documentation (unlinked), from Thu 26.11 09:00 (entry 1)\n"
     )
     assert pick(triage.show(1), "minutes", "first_contact", "time") == {
         "minutes": 0, "first_contact": None, "time": [],
@@ -483,7 +483,10 @@ def test_timer_is_stored_between_calls(triage: Triage) -> None:
     assert triage.json("list")["timer"] == {"start": "2026-11-26T10:00:00", "activity": "conversation",
                                             "request": 1}  # fmt: skip
     assert triage.ok("list").splitlines()[-1] == "timer running on #1: 25 min (conversation) since 10:00"
-    assert triage.ok("stop") == "timer stopped; logged 25 min conversation on #1, from Thu 26.11 10:00\n"
+    assert (
+        triage.ok("stop")
+        == "timer stopped; logged 25 min conversation on #1, from Thu 26.11 10:00 (entry 1)\n"
+    )
     assert triage.json("list")["timer"] is None
     assert pick(triage.show(1), "minutes", "first_contact") == {
         "minutes": 25, "first_contact": "2026-11-26T10:00:00",
@@ -870,10 +873,18 @@ def test_markup_and_escapes_are_stored_verbatim_and_shown_literally(triage: Tria
     ]
     assert "  [bold]x[/] \\x1b[31mrød  [downgraded]" in listing
     assert "— [i]fordi[/i] \\x1b[31m\n" in shown
-    assert "— \\x1b[31m[link=x]n\n" in shown
+    assert "— \\x1b[31m[link=x]n  (entry 1)\n" in shown
 
 
 def test_newlines_in_text_are_spelled_out(triage: Triage) -> None:
     out = triage.ok("add", "to\nlinjer", "--pupil", "AB")
     assert out.splitlines()[1] == "  to\\nlinjer"
     assert triage.show(1)["summary"] == "to\nlinjer"
+
+
+def test_unlog_takes_back_time_logged_by_mistake(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    triage.ok("log", "8h", "--activity", "conversation", "--request", "1", "--at", "01:00")
+    assert triage.ok("unlog", "1") == "took back 480 min conversation on #1, from Thu 26.11 01:00 (entry 1)\n"
+    assert triage.show(1)["first_contact"] is None
+    assert "no recent time entry 1" in triage.refused("unlog", "1")

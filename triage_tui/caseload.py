@@ -140,6 +140,19 @@ class Caseload:
         tx.put_time(entry)
         return entry
 
+    def unlog(self, entry_id: int) -> TimeEntry:
+        """Take back time logged by mistake (a wrong duration, a double entry). Only recent
+        time can be taken back: what the archives hold has been through weekly reviews."""
+        with self.store.transaction(self.now().date()) as tx:
+            entry = tx.time_entry(entry_id)
+            if entry is None:
+                raise TriageError(
+                    f"there is no recent time entry {entry_id}; `triage show ID` lists a request's time",
+                    "no_time_entry", id=entry_id,
+                )  # fmt: skip
+            tx.remove_time(entry_id)
+        return entry
+
     def start_timer(
         self, request_id: int | None = None, *, activity: str | None = None, at: datetime | None = None
     ) -> tuple[Timer, TimeEntry | None]:

@@ -105,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--request", type=_request_id, metavar="ID")
     p.add_argument("--note", metavar="TEXT")
 
+    p = command("unlog", "take back time logged by mistake", as_json)
+    p.add_argument(
+        "entry", type=_request_id, metavar="ENTRY", help="the time entry's number, from show or log --json"
+    )
+
     p = command("start", "start the timer (stops a running one first)", at, as_json)
     p.add_argument("id", type=_request_id, nargs="?", metavar="ID")
     p.add_argument(
@@ -223,6 +228,10 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     if command == "show":
         request, entries = caseload.find(args.id)
         return _print_request(caseload, request, entries, args.json, history=True)
+    if command == "unlog":
+        entry = caseload.unlog(args.entry)
+        _print_json(entry.as_json()) if args.json else print(f"took back {_entry_line(entry)}")
+        return 0
     if command in ("log", "start", "stop"):
         return _time(caseload, args, at)
 
@@ -355,7 +364,8 @@ def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | N
     print(f"time: {info['minutes']} min")
     for t in info["time"]:
         note = f" — {printable(t['note'])}" if t["note"] else ""
-        print(f"  {t['start'][:16].replace('T', ' ')}  {t['minutes']} min {t['activity']}{note}")
+        start = t["start"][:16].replace("T", " ")
+        print(f"  {start}  {t['minutes']} min {t['activity']}{note}  (entry {t['id']})")
     return 0
 
 
@@ -377,7 +387,7 @@ def _event_line(e: Any) -> str:
 
 def _entry_line(entry: TimeEntry) -> str:
     on = f" on #{entry.request_id}" if entry.request_id else " (unlinked)"
-    return f"{entry.minutes} min {entry.activity}{on}, from {entry.start:%a %d.%m %H:%M}"
+    return f"{entry.minutes} min {entry.activity}{on}, from {entry.start:%a %d.%m %H:%M} (entry {entry.id})"
 
 
 def _day(d: date) -> str:

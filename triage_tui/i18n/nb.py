@@ -256,4 +256,5 @@ MESSAGES = {
     "cmd.minimize": "Minimer",
     "cmd.minimize.help": "Tilbake til vanlig størrelse",
     "palette.placeholder": "Søk etter kommandoer …",
+    "error.no_time_entry": "det finnes ingen nylig tidsføring {id}",
 }

@@ -124,6 +124,14 @@ class Transaction:
     def put_time(self, entry: TimeEntry) -> None:
         self._set("time", entry.id, entry.to_doc())
 
+    def time_entry(self, entry_id: int) -> TimeEntry | None:
+        """A recent time entry (the hot data holds the time of open and recent requests)."""
+        doc = self.tables["time"].get(str(entry_id))
+        return None if doc is None else TimeEntry.from_doc(entry_id, doc)
+
+    def remove_time(self, entry_id: int) -> None:
+        self._delete("time", entry_id)
+
     @property
     def timer(self) -> Timer | None:
         doc = self.tables.get("timer", {}).get("1")
