@@ -558,3 +558,19 @@ async def test_refusals_are_said_in_norwegian(folder, clock, three) -> None:
         await pilot.press("escape", "ctrl+p")
         await pilot.pause()
         assert "Søk etter kommandoer" in screen_text(app)
+
+
+async def test_down_past_a_lane_s_last_row_goes_on_to_the_next_lane(folder, clock, three) -> None:
+    three.add("4D", "fourth, later")
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        seen = [app.screen.selected().id]
+        for key in ("down", "j", "down", "down"):  # #1 → #2 → #3 → #4 → stays at the end
+            await pilot.press(key)
+            await pilot.pause()
+            seen.append(app.screen.selected().id)
+        await pilot.press("k", "up")
+        await pilot.pause()
+        seen.append(app.screen.selected().id)
+    assert seen == [1, 2, 3, 4, 4, 2]

@@ -418,6 +418,16 @@ class QueueScreen(Screen):
 
         self.app.push_screen(HelpScreen(self.t, self))
 
+    @on(LaneTable.Edge)
+    def next_lane_past_the_edge(self, event: LaneTable.Edge) -> None:
+        """Down from a lane's last row goes to the next lane's first; up, to the previous one's last."""
+        tables = self.lanes_with_rows()
+        index = tables.index(event.lane) + event.step if event.lane in tables else -1
+        if 0 <= index < len(tables):
+            table = tables[index]
+            table.move_cursor(row=0 if event.step > 0 else table.row_count - 1)
+            table.focus()
+
     def action_lane(self, step: int) -> None:
         tables = self.lanes_with_rows()
         if not tables:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
 from ...core.calendar import SchoolCalendar
@@ -19,12 +21,31 @@ URGENCY_STYLES = {"now": "bold red3", "tomorrow": "bold dark_orange3", "later": 
 
 
 class LaneTable(DataTable):
-    """The requests of one lane; j/k move like the arrows."""
+    """The requests of one lane; j/k move like the arrows, and past its ends to the next lane."""
 
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False, id="down"),
         Binding("k", "cursor_up", "Up", show=False, id="up"),
     ]
+
+    @dataclass
+    class Edge(Message):
+        """The cursor was moved past the first (step -1) or last (step 1) row."""
+
+        lane: LaneTable
+        step: int
+
+    def action_cursor_down(self) -> None:
+        if self.row_count and self.cursor_row >= self.row_count - 1:
+            self.post_message(self.Edge(self, 1))
+        else:
+            super().action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        if self.cursor_row <= 0:
+            self.post_message(self.Edge(self, -1))
+        else:
+            super().action_cursor_up()
 
     def __init__(self, lane: str, t: Messages) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, id=f"table-{lane}", classes="lane")
