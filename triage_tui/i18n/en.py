@@ -167,7 +167,7 @@ MESSAGES = {
     "msg.nothing_closed": "Nothing closed recently to reopen.",
     "form.log_at": "Started (optional; empty means it just ended)",
     "form.log_at.placeholder": "09:30, i går 14:00",
-    "help.move": "Arrows or j/k move in a lane; tab and shift+tab go to the next or previous lane; r reopens the request closed last.",
+    "help.move": "Arrows or j/k move, on into the next lane; tab and shift+tab go to the next or previous lane; r reopens the request closed last.",
     "key.reopen": "Reopen last closed",
     "cmd.classify": "Classify {urgency}",
     "cmd.selected": "The selected request",

@@ -167,7 +167,7 @@ MESSAGES = {
     "msg.nothing_closed": "Ingenting er lukket nylig.",
     "form.log_at": "Startet (valgfritt; tomt betyr at det nettopp sluttet)",
     "form.log_at.placeholder": "09:30, i går 14:00",
-    "help.move": "Piltaster eller j/k flytter i en kø; tab og shift+tab går til neste eller forrige kø; r gjenåpner den sist lukkede.",
+    "help.move": "Piltaster eller j/k flytter, videre inn i neste kø; tab og shift+tab går til neste eller forrige kø; r gjenåpner den sist lukkede.",
     "key.reopen": "Gjenåpne sist lukkede",
     "cmd.classify": "Sett til {urgency}",
     "cmd.selected": "Valgt henvendelse",
