@@ -386,7 +386,7 @@ class Store:
         kept: dict[str, Any] = {}
         for key, doc in raw_requests.items():
             events = doc["events"]
-            target = next(e["due"] for e in events if e["type"] == "classified")
+            target = events[1]["due"]  # every history opens with `created`, then the first `classified`
             closed_before = events[-1]["type"] == "closed" and events[-1]["at"] < first
             in_play = events[0]["at"] < last and (not closed_before or target >= monday)
             if in_play or int(key) in logged_on:
