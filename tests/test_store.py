@@ -411,3 +411,12 @@ def test_reopening_a_request_the_same_action_archives(caseload: Caseload, clock)
     clock.now = datetime(2026, 11, 16, 9, 0)
     assert caseload.reopen(1).is_open
     assert caseload.store.snapshot()[0][1].is_open
+
+
+def test_the_data_files_are_tinydb_databases(caseload: Caseload) -> None:
+    """Any TinyDB code can read them through `DataFile`, the storage the store itself uses."""
+    from tinydb import TinyDB
+
+    caseload.add("7B", "first")
+    db = TinyDB(storage=lambda: caseload.store.hot)
+    assert db.table("requests").get(doc_id=1)["summary"] == "first"

@@ -302,9 +302,7 @@ class Store:
             with self._exclusive():
                 if (self.dir / RESTORING_NAME).exists():
                     self._finish_restore()
-        journal = self.dir / JOURNAL_NAME
-        evidence = self.archive_years() or self.backups() or (journal.exists() and journal.stat().st_size)
-        if not self.hot.exists() and evidence:
+        if not self.hot.exists() and self._other_data_exists():
             raise self.problem(self.hot.path, "is missing although other data files or backups exist")
         needs_migration = (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION
         if stale_temps(self.dir) or needs_migration:
@@ -314,6 +312,10 @@ class Store:
                 self._forget_all()
                 if (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION:
                     self._migrate()
+
+    def _other_data_exists(self) -> bool:
+        journal = self.dir / JOURNAL_NAME
+        return bool(self.archive_years() or self.backups() or (journal.exists() and journal.stat().st_size))
 
     def _migrate(self) -> None:
         """Bring every file to the current schema, the hot file last: its schema speaks for all."""
