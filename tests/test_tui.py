@@ -379,7 +379,7 @@ async def test_a_request_added_from_a_shell_appears_within_a_second(folder, cloc
         await pilot.pause()
         subprocess.run(
             [sys.executable, "-m", "triage_tui", "--data-dir", str(folder), "add", "from the shell",
-             "--pupil", "SH", "--urgency", "now"],
+             "--pupil", "SH", "--urgency", "now", "--at", clock.now.isoformat()],
             check=True, capture_output=True,
         )  # fmt: skip
         await pilot.pause(1.0)
