@@ -117,14 +117,21 @@ def test_a_failed_action_writes_nothing_and_leaves_no_trace_in_memory(caseload: 
     assert len(caseload.store.snapshot()[0][1].events) == 2
 
 
-def test_another_process_s_change_is_noticed(caseload: Caseload, tmp_path: Path) -> None:
+def test_every_change_by_any_process_changes_the_version_and_no_read_hides_it(
+    caseload: Caseload, tmp_path: Path
+) -> None:
     caseload.add("7B", "first")
+    seen_by_one = seen_by_another = caseload.store.version()
     caseload.store.snapshot()
-    assert not caseload.store.changed()
+    assert caseload.store.version() == seen_by_one  # reading changes nothing
     Caseload.open(caseload.store.dir).add("8A", "from a shell")
-    assert caseload.store.changed()
-    assert sorted(caseload.store.snapshot()[0]) == [1, 2]
-    assert not caseload.store.changed()
+    assert sorted(caseload.store.snapshot()[0]) == [1, 2]  # read here first ...
+    assert caseload.store.version() != seen_by_one  # ... and still both watchers see the change
+    assert caseload.store.version() != seen_by_another
+    seen_by_one = caseload.store.version()
+    for _ in range(300):  # enough for a new checkpoint: the journal is emptied, the file replaced
+        caseload.add("9C", "another " * 50)
+    assert caseload.store.version() != seen_by_one
 
 
 # -- archives --------------------------------------------------------------------------------
@@ -302,7 +309,6 @@ def test_a_damaged_last_journal_line_was_never_acknowledged(caseload: Caseload) 
         f.write(b'{"seq":2,"set":{"requests":{"3":\x00\x00\n')
     fresh = Caseload.open(caseload.store.dir)
     assert sorted(fresh.store.snapshot()[0]) == [1, 2]
-    assert not fresh.store.changed()
     assert fresh.add("9C", "third").id == 3
     assert sorted(Store(caseload.store.dir).snapshot()[0]) == [1, 2, 3]
 

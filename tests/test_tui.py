@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -51,6 +54,16 @@ def lane_ids(app: TriageApp, lane: str) -> list[int]:
     return [int(key.value) for key in table.rows]
 
 
+async def settle(pilot) -> None:
+    """Wait until every read and save the keys started has run and been shown."""
+    for _ in range(20):
+        await pilot.pause()
+        if not any(worker.is_running for worker in pilot.app.workers):
+            break
+        await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 async def typed(pilot, text: str) -> None:
     await pilot.press(*text)
 
@@ -61,7 +74,7 @@ async def typed(pilot, text: str) -> None:
 async def test_a_first_start_explains_the_keys_and_empty_lanes_say_so(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         shot = screen_text(app)
         for words in ("Three keys do most of the work", "Nothing due today.", "Nothing waiting.", "a Add"):
             assert words in shot
@@ -73,6 +86,7 @@ async def test_a_first_start_explains_the_keys_and_empty_lanes_say_so(folder, cl
 async def test_a_adds_a_request_through_the_form(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("a")
         assert isinstance(app.screen, Form)
         await typed(pilot, "7B-ER")
@@ -80,7 +94,7 @@ async def test_a_adds_a_request_through_the_form(folder, clock) -> None:
         await pilot.press("tab")
         await typed(pilot, "Conflict in the break")
         await pilot.press("tab", "1", "enter")  # urgency: now
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert lane_ids(app, "now") == [1]
         assert "Conflict in the break" in screen_text(app)
@@ -94,10 +108,11 @@ async def test_a_adds_a_request_through_the_form(folder, clock) -> None:
 async def test_escape_cancels_the_form_and_saves_nothing(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("a")
         await typed(pilot, "7B")
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     assert shell(folder, clock).open_requests() == []
 
@@ -105,10 +120,11 @@ async def test_escape_cancels_the_form_and_saves_nothing(folder, clock) -> None:
 async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, monkeypatch) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("a")
         await typed(pilot, "7B-ER")
         await pilot.press("enter")  # no summary
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form)
         assert "summary cannot be empty" in screen_text(app)
 
@@ -121,7 +137,7 @@ async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, m
         assert app.focused.id == "summary"  # the field left empty
         await typed(pilot, "Worried")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form)
         values = app.screen.values()
         assert (values["pupil"], values["summary"]) == ("7B-ER", "Worried")
@@ -145,39 +161,40 @@ def three(folder: Path, clock) -> Caseload:
 async def test_lanes_and_tab_between_them(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         assert (lane_ids(app, "now"), lane_ids(app, "tomorrow"), lane_ids(app, "later")) == ([1], [2], [3])
         assert app.screen.selected().id == 1
         await pilot.press("tab")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.selected().id == 2
         await pilot.press("tab", "tab")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.selected().id == 1  # round again
 
 
 async def test_1_2_3_classify_and_a_downgrade_asks_why(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("tab", "tab")  # later lane: #3
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("1")  # an upgrade: no question
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "now") == [1, 3]
         assert app.screen.selected().id == 3  # the selection follows the request
         await pilot.press("3")  # a downgrade: why?
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form)
         await typed(pilot, "teacher follows up")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("shift+tab")  # tomorrow lane: #2
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("3")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form)
         await pilot.press("escape")  # cancelled: #2 stays tomorrow
-        await pilot.pause()
+        await settle(pilot)
     assert shell(folder, clock).find(2)[0].urgency == "tomorrow"
     request = shell(folder, clock).find(3)[0]
     assert [(e.from_, e.to, e.why) for e in request.events if e.type == "classified"] == [
@@ -189,19 +206,20 @@ async def test_1_2_3_classify_and_a_downgrade_asks_why(folder, clock, three) -> 
 async def test_p_postpones_with_the_words_of_the_cli(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("tab")  # tomorrow lane: #2, due Fri 27.11
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("p")
         await typed(pilot, "someday")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form) and "is not a date I understand" in screen_text(app)
         app.screen.query_one("#when").value = ""
         await typed(pilot, "mandag")
         await pilot.press("tab")
         await typed(pilot, "team day")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert lane_ids(app, "later") == [2, 3]
     (event,) = shell(folder, clock).find(2)[0].postponements()
@@ -211,8 +229,9 @@ async def test_p_postpones_with_the_words_of_the_cli(folder, clock, three) -> No
 async def test_d_closes_with_an_outcome(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("d", "right", "enter")  # #1, outcome: referred
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "now") == []
         assert "Nothing due today." in screen_text(app)
     request = shell(folder, clock).find(1)[0]
@@ -222,8 +241,9 @@ async def test_d_closes_with_an_outcome(folder, clock, three) -> None:
 async def test_actions_without_a_selection_say_what_to_do(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("1", "p", "d")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
         assert "Select a request first" in notices(app)
 
@@ -234,14 +254,15 @@ async def test_actions_without_a_selection_say_what_to_do(folder, clock) -> None
 async def test_t_runs_the_timer_on_the_selected_request(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert shell(folder, clock).timer.request_id == 1
         clock.now = datetime(2026, 11, 26, 10, 25, 30)
-        app.screen.query_one("#status").refresh_status()
+        app.screen.query_one("#status").tick()
         assert "⏱ 0:25:30 on #1" in screen_text(app)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
     caseload = shell(folder, clock)
     assert caseload.timer is None
     (entry,) = caseload.recent_entries()
@@ -254,11 +275,12 @@ async def test_a_timer_left_overnight_asks_when_it_stopped(folder, clock, three)
     clock.now = datetime(2026, 11, 27, 8, 0)
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("t")
         assert isinstance(app.screen, Form)
         await typed(pilot, "i går 15:30")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     (entry,) = shell(folder, clock).recent_entries()
     assert entry.minutes == 330
@@ -267,18 +289,19 @@ async def test_a_timer_left_overnight_asks_when_it_stopped(folder, clock, three)
 async def test_l_logs_time_on_the_selection_or_unlinked(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("l")  # on #1; the duration comes first
         await typed(pilot, "1h30")
         await pilot.press("tab", "d", "tab")  # activity: documentation
         await typed(pilot, "notes for PPT")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("l")
         await typed(pilot, "45")
         await pilot.press("tab", "m", "tab", "tab")  # meeting; then when it started
         await typed(pilot, "08:00")
         await pilot.press("tab", "right", "enter")  # unlinked
-        await pilot.pause()
+        await settle(pilot)
         assert "today 2 h 15 of 7 h 30" in screen_text(app)
     entries = sorted(shell(folder, clock).recent_entries(), key=lambda e: e.id)
     assert [(e.request_id, e.start, e.minutes, e.activity, e.note) for e in entries] == [
@@ -294,8 +317,9 @@ async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> N
     three.log(20, "conversation", request_id=1)
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RequestScreen)
         shot = screen_text(app)
         for words in (
@@ -310,10 +334,10 @@ async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> N
         app.screen.query_one("#summary").value = ""
         await typed(pilot, "first, now, edited")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "first, now, edited" in screen_text(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
     request = shell(folder, clock).find(1)[0]
     assert request.summary == "first, now, edited"
@@ -323,8 +347,9 @@ async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> N
 async def test_question_mark_shows_every_key(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("question_mark")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         shot = screen_text(app)
         for words in (
@@ -339,64 +364,137 @@ async def test_question_mark_shows_every_key(folder, clock) -> None:
             assert words in shot
         await pilot.press("escape")
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
 
 
 async def test_slash_filters_by_pupil_or_text(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("slash")
         await typed(pilot, "2b")
-        await pilot.pause()
+        await settle(pilot)
         assert (lane_ids(app, "now"), lane_ids(app, "tomorrow"), lane_ids(app, "later")) == ([], [2], [])
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert app.screen.selected().id == 2
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "later") == [3]
 
 
 async def test_the_palette_offers_the_screen_s_commands(folder, clock) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("ctrl+p")
         await typed(pilot, "add a req")
         await pilot.pause(0.3)
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, Form)
 
 
 # -- the world outside -------------------------------------------------------------------
 
 
+async def seen_within(pilot, seconds: float, condition) -> float | None:
+    """How long it took until `condition()` held, or None if it did not within `seconds`."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        if condition():
+            return time.monotonic() - start
+        await pilot.pause(0.02)
+    return None
+
+
 @pytest.mark.slow
-async def test_a_request_added_from_a_shell_appears_within_a_second(folder, clock) -> None:
+async def test_requests_added_from_a_shell_appear_within_a_second_however_often_the_app_reads(
+    folder, clock, three
+) -> None:
+    """The app reads the store on its own all the time (the queue, the status bar, the
+    detail); none of those reads may hide an outside change from the screen."""
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for n in range(4, 7):
+            app.caseload.day_queue()  # a read of our own in between, as the screens make
+            subprocess.run(
+                [sys.executable, "-m", "triage_tui", "--data-dir", str(folder), "add", f"from the shell {n}",
+                 "--pupil", "SH", "--urgency", "now", "--at", clock.now.isoformat()],
+                check=True, capture_output=True,
+            )  # fmt: skip
+            waited = await seen_within(pilot, 1.0, lambda n=n: n in lane_ids(app, "now"))
+            assert waited is not None, f"request {n} not shown within a second"
+        assert lane_ids(app, "now") == [1, 4, 5, 6]
+        assert "from the shell 6" in screen_text(app)
+
+
+async def test_the_request_on_screen_follows_a_change_made_elsewhere(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "first, now" in screen_text(app)
+        shell(folder, clock).edit(1, summary="changed in another window")
+        assert await seen_within(pilot, 1.0, lambda: "changed in another window" in screen_text(app))
+
+
+async def test_a_save_waiting_for_the_lock_leaves_the_screen_alive(folder, clock, three) -> None:
+    """Another process holds the lock (a long archival, say): the form says it is saving,
+    the screen keeps answering, and the save goes through once the lock is free."""
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        fd = os.open(folder / "triage.lock", os.O_RDWR)
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        try:
+            await pilot.press("a", *"7B", "tab", "tab", *"while locked", "enter")
+            await pilot.pause(0.3)
+            assert isinstance(app.screen, Form)
+            assert "Saving" in screen_text(app)
+            await pilot.press("escape")  # refused while saving: it may be saved already
+            await pilot.pause(0.1)
+            assert isinstance(app.screen, Form)
+            assert "Still saving" in notices(app)
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+        assert lane_ids(app, "later") == [3, 4]
+
+
+async def test_quitting_while_the_timer_runs_says_it_keeps_running(folder, clock, three, capsys) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("q")
         await pilot.pause()
-        subprocess.run(
-            [sys.executable, "-m", "triage_tui", "--data-dir", str(folder), "add", "from the shell",
-             "--pupil", "SH", "--urgency", "now", "--at", clock.now.isoformat()],
-            check=True, capture_output=True,
-        )  # fmt: skip
-        await pilot.pause(1.0)
-        assert lane_ids(app, "now") == [1]
-        assert "from the shell" in screen_text(app)
+    assert not app.is_running
+    said = " ".join(capsys.readouterr().err.split())  # as the shell shows it, lines joined
+    assert said == (
+        "The timer on #1 keeps running (since Thu 26.11 10:00). "
+        "`triage stop` stops it, or t when triage is open again."
+    )
+    assert shell(folder, clock).timer.request_id == 1
 
 
 async def test_text_is_shown_exactly_as_typed(folder, clock) -> None:
     shell(folder, clock).add("7B", "esc \x1b[31mred\x1b[0m and [/] end", urgency="now")
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("a")
         await typed(pilot, "[b]8A[/b]")
         await pilot.press("tab", "tab")
         await typed(pilot, "[bold]x[/] and [red]")
         await pilot.press("tab", "1", "enter")
-        await pilot.pause()
+        await settle(pilot)
         shot = screen_text(app)
         assert "[bold]x[/] and [red]" in shot
         assert "[b]8A[/b]" in shot
@@ -407,10 +505,10 @@ async def test_text_is_shown_exactly_as_typed(folder, clock) -> None:
 async def test_the_day_turns_over_and_says_what_slipped(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         clock.now = datetime(2026, 11, 27, 8, 0)  # Friday: #1 (due Thu) slipped
         app.screen.check_new_day()
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "now") == [1, 2]
         assert "Slipped since Thu 26.11: #1 1A (Thu 26.11)" in notices(app)
 
@@ -418,12 +516,12 @@ async def test_the_day_turns_over_and_says_what_slipped(folder, clock, three) ->
 async def test_norwegian_everywhere(folder, clock, three) -> None:
     app = make_app(folder, clock, "nb")
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         shot = screen_text(app)
         for words in ("Nå (1)", "I morgen (1)", "Senere (1)", "Elev", "tor 26.11", "Ny", "Utsett", "elev"):
             assert words in shot
         await pilot.press("a")
-        await pilot.pause()
+        await settle(pilot)
         assert "Ny henvendelse" in screen_text(app)
 
 
@@ -447,17 +545,18 @@ def test_a_bad_config_stops_the_app_with_a_message(folder) -> None:
 async def test_a_stray_timer_logs_nothing_and_r_reopens_a_close_by_mistake(folder, clock, three) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         clock.now = datetime(2026, 11, 26, 10, 0, 20)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)
         assert "less than a minute: nothing logged" in notices(app)
         await pilot.press("d", "enter")  # closed #1 by mistake
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "now") == []
         await pilot.press("r")
-        await pilot.pause()
+        await settle(pilot)
         assert lane_ids(app, "now") == [1]
         assert "Reopened #1, due Thu 26.11" in notices(app)
     caseload = shell(folder, clock)
@@ -482,10 +581,11 @@ async def test_w_opens_this_week_and_brackets_step_weeks(folder, clock, three) -
     three.log(30, "documentation", request_id=1)
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, ReviewScreen)
         shot = screen_text(app)
         expected = (
@@ -495,15 +595,15 @@ async def test_w_opens_this_week_and_brackets_step_weeks(folder, clock, three) -
         for words in expected:
             assert words in shot, words
         await pilot.press("left_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         assert "Week 47, 2026 — Mon 16.11 to Sun 22.11" in screen_text(app)
         assert "0 requests came in" in screen_text(app)
         await pilot.press("right_square_bracket", "right_square_bracket")  # back, and no further
-        await pilot.pause()
+        await settle(pilot)
         assert "Week 48, 2026" in screen_text(app)
         assert "This week is the latest there is to review." in notices(app)
         await pilot.press("escape")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, QueueScreen)
 
 
@@ -511,12 +611,13 @@ async def test_a_request_listed_in_the_review_opens(folder, clock, three) -> Non
     clock.now = datetime(2026, 11, 30, 9, 0)  # Monday: #1 (due Thu) and #2 (due Fri) slipped last week
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("w", "left_square_bracket")
-        await pilot.pause()
+        await settle(pilot)
         shot = screen_text(app)
         assert "target missed" in shot and "slipped" in shot
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert isinstance(app.screen, RequestScreen)
         assert app.screen.request_id == 1
 
@@ -524,10 +625,11 @@ async def test_a_request_listed_in_the_review_opens(folder, clock, three) -> Non
 async def test_the_review_in_norwegian(folder, clock, three) -> None:
     app = make_app(folder, clock, "nb")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("w")
-        await pilot.pause()
+        await settle(pilot)
         await app.workers.wait_for_complete()
-        await pilot.pause()
+        await settle(pilot)
         shot = screen_text(app)
         for words in ("Uke 48, 2026 — man 23.11 til søn 29.11", "3 henvendelser kom inn", "Mål nådd i tide",
                       "Skjøvet på", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
@@ -543,20 +645,21 @@ def test_the_catalogs_agree() -> None:
 async def test_refusals_are_said_in_norwegian(folder, clock, three) -> None:
     app = make_app(folder, clock, "nb")
     async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
         await pilot.press("tab")  # #2, due fredag 27.11
-        await pilot.pause()
+        await settle(pilot)
         await pilot.press("p")
         await typed(pilot, "neste uke")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "«neste uke» er ikke en dato jeg forstår" in notices(app)
         app.screen.query_one("#when").value = ""
         await typed(pilot, "27.11")
         await pilot.press("enter")
-        await pilot.pause()
+        await settle(pilot)
         assert "fre 27.11 er ikke senere enn fristen fre 27.11" in notices(app)
         await pilot.press("escape", "ctrl+p")
-        await pilot.pause()
+        await settle(pilot)
         assert "Søk etter kommandoer" in screen_text(app)
 
 
@@ -564,13 +667,13 @@ async def test_down_past_a_lane_s_last_row_goes_on_to_the_next_lane(folder, cloc
     three.add("4D", "fourth, later")
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)
         seen = [app.screen.selected().id]
         for key in ("down", "j", "down", "down"):  # #1 → #2 → #3 → #4 → stays at the end
             await pilot.press(key)
-            await pilot.pause()
+            await settle(pilot)
             seen.append(app.screen.selected().id)
         await pilot.press("k", "up")
-        await pilot.pause()
+        await settle(pilot)
         seen.append(app.screen.selected().id)
     assert seen == [1, 2, 3, 4, 4, 2]

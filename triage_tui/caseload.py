@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 from .core import operations as ops
 from .core.errors import TriageError
-from .core.model import URGENCIES, Request, TimeEntry, Timer
+from .core.model import Request, TimeEntry, Timer
+from .core.queue import DayQueue, day_queue, queue_order
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
@@ -21,7 +22,6 @@ from .store.config import load_settings
 if TYPE_CHECKING:
     from .core.review import Week
 
-LANES = ("now", "tomorrow", "later")
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
 Clock = Callable[[], datetime]
 
@@ -208,17 +208,20 @@ class Caseload:
         """Open requests by lane, then due date, then class, then id."""
         today = self.now().date()
         requests = [r for r in self.store.snapshot()[0].values() if r.is_open]
-        return sorted(requests, key=lambda r: self.queue_order(r, today))
+        return sorted(requests, key=lambda r: queue_order(r, today, self.calendar))
 
-    def queue_order(self, request: Request, today: date) -> tuple[int, date, int, int]:
-        lane = request.lane(today, self.calendar)
-        return LANES.index(lane), request.due, URGENCIES.index(request.urgency), request.id
+    def day_queue(self) -> DayQueue:
+        """What the queue screen shows now, from one read of the hot data."""
+        requests, entries, timer = self.store.snapshot()
+        return day_queue(requests, entries, timer, self.now(), self.calendar)
 
     def all_requests(self) -> tuple[list[Request], list[TimeEntry]]:
         """Every request, open ones in queue order first, then closed ones newest first."""
         requests, entries = self.store.everything()
         today = self.now().date()
-        open_ = sorted((r for r in requests.values() if r.is_open), key=lambda r: self.queue_order(r, today))
+        open_ = sorted(
+            (r for r in requests.values() if r.is_open), key=lambda r: queue_order(r, today, self.calendar)
+        )
         closed = sorted((r for r in requests.values() if not r.is_open), key=lambda r: -r.id)
         return open_ + closed, list(entries.values())
 
@@ -247,10 +250,6 @@ class Caseload:
         """The request closed most recently (among the recent ones the hot data holds)."""
         closed = [r for r in self.store.snapshot()[0].values() if not r.is_open]
         return max(closed, key=lambda r: (r.closed_at, r.id), default=None)
-
-    def minutes_on(self, day: date) -> int:
-        """Minutes logged on time entries that started on `day` (the hot data holds recent days)."""
-        return sum(t.minutes for t in self.store.snapshot()[1].values() if t.start.date() == day)
 
     def slipped_since(self, since: date) -> list[tuple[Request, date]]:
         """Open requests whose due date slipped on a day from `since` up to yesterday."""

@@ -228,4 +228,8 @@ MESSAGES = {
     "cmd.minimize": "Minimize",
     "cmd.minimize.help": "Back to the normal size",
     "palette.placeholder": "Search for commands…",
+    "quit.timer_runs": "The timer{on} keeps running (since {since}). `triage stop` stops it, or t when triage is open again.",
+    "quit.timer_on": " on #{id}",
+    "form.saving": "Saving …",
+    "form.still_saving": "Still saving: wait a moment.",
 }

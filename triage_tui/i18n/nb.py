@@ -257,4 +257,8 @@ MESSAGES = {
     "cmd.minimize.help": "Tilbake til vanlig størrelse",
     "palette.placeholder": "Søk etter kommandoer …",
     "error.no_time_entry": "det finnes ingen nylig tidsføring {id}",
+    "quit.timer_runs": "Stoppeklokka{on} går fortsatt (siden {since}). `triage stop` stopper den, eller t når triage er åpen igjen.",
+    "quit.timer_on": " på #{id}",
+    "form.saving": "Lagrer …",
+    "form.still_saving": "Lagrer fortsatt: vent litt.",
 }

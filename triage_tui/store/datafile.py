@@ -153,16 +153,6 @@ class HotFile(DataFile):
         super().forget()
         self._journal_inode, self._journal_offset, self._journal_seen = None, 0, 0
 
-    def is_stale(self) -> bool:
-        """Whether another process changed the checkpoint or the journal since we read them."""
-        if signature(self.path) != self._signature:
-            return True
-        try:
-            st = os.stat(self.journal)
-        except FileNotFoundError:
-            return False
-        return st.st_ino != self._journal_inode or st.st_size != self._journal_seen
-
     def _apply_journal(self, tables: Tables) -> bool:
         """Apply the journal lines not applied yet. False if the journal was replaced under us."""
         try:

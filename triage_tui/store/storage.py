@@ -43,11 +43,13 @@ from .datafile import (
     SCHEMA_VERSION,
     DataFile,
     HotFile,
+    Signature,
     Tables,
     apply_change,
     new_tables,
     read_tables,
     schema_of,
+    signature,
 )
 from .errors import DataFileError, StoreError
 from .files import FILE_MODE, FileLock, atomic_write, fsync_dir, private_dir, stale_temps
@@ -255,8 +257,9 @@ class Store:
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
         self._archives: dict[str, DataFile] = {}
-        self._mutex = threading.RLock()
-        self._lock_held = False
+        self._mutex = threading.RLock()  # guards the cached tables; held only briefly
+        self._writer = threading.Lock()  # one writer thread at a time in this process
+        self._lock_owner: int | None = None  # the thread that holds the file lock
         if check:
             self._startup()
 
@@ -284,17 +287,19 @@ class Store:
 
     @contextmanager
     def _exclusive(self) -> Iterator[None]:
-        """The writer lock across processes; re-entrant within this one (a transaction backs up)."""
-        with self._mutex:
-            if self._lock_held:
+        """The writer lock across processes; re-entrant within a thread (a transaction backs up).
+
+        The wait for another process's lock happens before the cache mutex is taken, so
+        readers in other threads (the app's screen) are never held up by it."""
+        if self._lock_owner == threading.get_ident():
+            yield
+            return
+        with self._writer, FileLock(self.dir / LOCK_NAME, self.lock_timeout), self._mutex:
+            self._lock_owner = threading.get_ident()
+            try:
                 yield
-                return
-            with FileLock(self.dir / LOCK_NAME, self.lock_timeout):
-                self._lock_held = True
-                try:
-                    yield
-                finally:
-                    self._lock_held = False
+            finally:
+                self._lock_owner = None
 
     def _startup(self) -> None:
         """Clean temp files a killed writer left, migrate old schemas, check the hot file."""
@@ -401,10 +406,10 @@ class Store:
         ]
         return [Request.from_doc(int(key), doc) for key, doc in kept.items()], entries
 
-    def changed(self) -> bool:
-        """Whether another process changed the hot data since it was last read here."""
-        with self._mutex:
-            return self.hot.is_stale()
+    def version(self) -> tuple[Signature | None, Signature | None]:
+        """What the hot data's files look like on disk now. It changes with every write, by
+        any process; it reads no data and resets nothing, so any number of watchers may ask."""
+        return signature(self.hot.path), signature(self.hot.journal)
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager

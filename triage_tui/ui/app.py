@@ -2,25 +2,43 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from rich.text import Text
+from textual import on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
+from textual.message import Message
 from textual.screen import Screen
 
 from ..caseload import Caseload
+from ..core.errors import TriageError
 from ..i18n import Messages, language_for
-from ..store import Store
+from ..store import Store, StoreError
 from ..store.config import load_settings
 from .screens.queue import QueueScreen
 from .text import translate_bindings
+from .watcher import DataChanged, Watcher
 
-# The app waits less for the lock than the shell does: it must not look frozen.
-LOCK_TIMEOUT = 3.0
+# The app waits less for the lock than the shell does: a form saying "saving" should not
+# stay long. The screen itself never waits: saves run off the event loop.
+LOCK_TIMEOUT = 5.0
+
+
+@dataclass
+class Recorded(Message):
+    """An action ran: `result` is what it returned, or the refusal it raised."""
+
+    then: Callable[[Any], object]
+    result: Any
 
 
 class TriageApp(App[None]):
@@ -41,7 +59,55 @@ class TriageApp(App[None]):
         self.caseload = caseload
         self.t = t
         self.cursor_blink = cursor_blink  # off for snapshot tests
+        self.watcher = Watcher(caseload.store.version, self)
+        self._last_action = threading.Event()  # set when the latest action asked for has run
+        self._last_action.set()
         translate_bindings(self, t)
+
+    def on_mount(self) -> None:
+        self.watcher.start()
+
+    def on_unmount(self) -> None:
+        self.watcher.stop()
+
+    @on(DataChanged)
+    def tell_every_screen(self) -> None:
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged())
+
+    def record(self, action: Callable[[], Any], then: Callable[[Any], object]) -> None:
+        """Run `action`, which writes to the store, off the event loop and after every action
+        asked for before it; then call `then` on the event loop with its result, or with the
+        refusal (TriageError, StoreError) it raised."""
+        before, done = self._last_action, threading.Event()
+        self._last_action = done
+
+        def run() -> None:
+            before.wait()
+            try:
+                result = action()
+            except (TriageError, StoreError) as e:
+                result = e
+            finally:
+                done.set()
+            self.post_message(Recorded(then, result))
+
+        self.run_worker(run, thread=True, group="record")
+
+    @on(Recorded)
+    def recorded(self, message: Recorded) -> None:
+        message.then(message.result)
+
+    async def action_quit(self) -> None:
+        """Quit; a running timer keeps running, and the shell is told so."""
+        timer = await asyncio.to_thread(lambda: self.caseload.timer)
+        if timer is None:
+            self.exit()
+            return
+        t = self.t
+        on = t("quit.timer_on", id=timer.request_id) if timer.request_id else ""
+        since = f"{t.day(timer.start.date())} {timer.start:%H:%M}"
+        self.exit(message=Text(t("quit.timer_runs", on=on, since=since)))
 
     def get_default_screen(self) -> Screen:
         return QueueScreen(self.caseload, self.t)

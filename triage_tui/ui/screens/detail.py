@@ -2,22 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
 from rich.text import Text
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import get_current_worker
 
 from ...caseload import Caseload
-from ...core.model import SOURCES
+from ...core.errors import TriageError
+from ...core.model import SOURCES, Request, TimeEntry
 from ...core.text import printable
 from ...i18n import Messages
+from ...store import StoreError
 from ..text import event_line, literal, translate_bindings
-from .forms import Field, Form, Values
+from ..watcher import DataChanged
+from .forms import Done, Field, Form, Values
 
 
 class RequestScreen(Screen[None]):
+    @dataclass
+    class Loaded(Message):
+        request: Request
+        entries: list[TimeEntry]
+        info: dict[str, Any]
+
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="back"),
         Binding("e", "edit", "Edit", id="edit"),
@@ -29,6 +45,7 @@ class RequestScreen(Screen[None]):
         self.caseload = caseload
         self.t = t
         self.request_id = request_id
+        self.request: Request | None = None
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
@@ -37,12 +54,28 @@ class RequestScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.show()
+        self.load()
 
-    def show(self) -> None:
-        t, caseload = self.t, self.caseload
-        request, entries = caseload.find(self.request_id)
-        info = caseload.describe(request, entries)
+    @on(DataChanged)
+    def data_changed(self) -> None:
+        self.load()
+
+    @work(thread=True, exclusive=True, group="request")
+    def load(self) -> None:
+        """Read the request (from the hot data or its archive) off the event loop."""
+        try:
+            request, entries = self.caseload.find(self.request_id)
+            info = self.caseload.describe(request, entries)
+        except (TriageError, StoreError) as e:
+            self.app.call_from_thread(self.notify, printable(self.t.error(e)), severity="error", markup=False)
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(request, entries, info))
+
+    @on(Loaded)
+    def show(self, message: Loaded) -> None:
+        t, request, entries, info = self.t, message.request, message.entries, message.info
+        self.request = request
         text = Text()
         text.append(f"#{request.id} · ", style="bold")
         text.append_text(literal(request.pupil, "bold"))
@@ -69,7 +102,7 @@ class RequestScreen(Screen[None]):
         text.append(f"{state}\n{t('detail.target', due=t.day(request.target_due), state=t(f'target.{met}'))}"
                     f" · {contact_text}\n")  # fmt: skip
         if info["slips"]:
-            dates = ", ".join(t.day(s) for s in request.slips(contact, caseload.now()))
+            dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")
         text.append(f"\n{t('detail.history')}\n", style="bold underline")
         for event in request.events:
@@ -89,12 +122,13 @@ class RequestScreen(Screen[None]):
         self.dismiss(None)
 
     def action_edit(self) -> None:
-        t = self.t
-        request, _ = self.caseload.find(self.request_id)
+        t, request = self.t, self.request
+        if request is None:  # not read yet
+            return
 
-        def save(values: Values) -> str:
+        def save(values: Values) -> Done:
             self.caseload.edit(self.request_id, **values)
-            return t("msg.edited", id=self.request_id)
+            return Done(t("msg.edited", id=self.request_id))
 
         form = Form(
             t,
@@ -111,7 +145,7 @@ class RequestScreen(Screen[None]):
             ],
             save,
         )
-        self.app.push_screen(form, lambda saved: saved and self.show())
+        self.app.push_screen(form)
 
     def action_help(self) -> None:
         from .help import HelpScreen

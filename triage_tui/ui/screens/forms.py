@@ -6,17 +6,17 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from ...core.errors import TriageError
 from ...core.text import printable
 from ...i18n import Messages
-from ...store import StoreError
 from ..text import literal, translate_bindings
 from ..widgets.choice import Choice
 
@@ -33,11 +33,23 @@ class Field:
     optional: bool = False
 
 
+@dataclass(frozen=True)
+class Done:
+    """What an action did, to say so; and the request the cursor should go to."""
+
+    message: str
+    select: int | None = None
+    severity: SeverityLevel = "information"
+
+
 Values = dict[str, str]
-Save = Callable[[Values], str]  # returns the message to show once saved
+Save = Callable[[Values], Done]  # runs off the event loop; raises TriageError or StoreError to refuse
 
 
-class Form(ModalScreen[bool]):
+class Form(ModalScreen[Done | None]):
+    """A form whose Enter saves in the background: the form says it is saving, keeps what
+    was typed if the save is refused, and closes with what was done."""
+
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("enter", "submit", "Save", show=False, id="save"),
@@ -49,6 +61,7 @@ class Form(ModalScreen[bool]):
         self.title_text = title
         self.fields = fields
         self.save = save
+        self.saving = False
         translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
@@ -72,19 +85,29 @@ class Form(ModalScreen[bool]):
 
     @on(Input.Submitted)
     def action_submit(self) -> None:
-        try:
-            message = self.save(self.values())
-        except (TriageError, StoreError) as e:
-            error = self.t("form.error", error=self.t.error(e))
-            self.query_one("#error", Label).update(literal(error, "bold red"))
-            self.notify(printable(error), severity="error", timeout=8, markup=False)
-            required = {f.name for f in self.fields if not f.optional}
-            empty = [box for box in self.query(Input) if box.id in required and not box.value.strip()]
-            if empty:
-                empty[0].focus()  # most refusals are about a required field left empty
+        if self.saving:
             return
-        self.notify(printable(message), markup=False)
-        self.dismiss(True)
+        self.saving = True
+        self.query_one("#error", Label).update(Text(self.t("form.saving"), style="italic"))
+        values = self.values()
+        self.app.record(lambda: self.save(values), self.saved)  # type: ignore[attr-defined]
+
+    def saved(self, result: Done | Exception) -> None:
+        self.saving = False
+        if isinstance(result, Done):
+            self.notify(printable(result.message), severity=result.severity, markup=False)
+            self.dismiss(result)
+            return
+        error = self.t("form.error", error=self.t.error(result))
+        self.query_one("#error", Label).update(literal(error, "bold red"))
+        self.notify(printable(error), severity="error", timeout=8, markup=False)
+        required = {f.name for f in self.fields if not f.optional}
+        empty = [box for box in self.query(Input) if box.id in required and not box.value.strip()]
+        if empty:
+            empty[0].focus()  # most refusals are about a required field left empty
 
     def action_cancel(self) -> None:
-        self.dismiss(False)
+        if self.saving:  # it may be saved already: wait and see
+            self.notify(self.t("form.still_saving"), severity="warning")
+            return
+        self.dismiss(None)

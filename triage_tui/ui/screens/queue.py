@@ -3,26 +3,32 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
 from functools import partial
 
 from rich.text import Text
-from textual import events, on
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, Static
+from textual.worker import get_current_worker
 
-from ...caseload import LANES, Caseload
+from ...caseload import Caseload
 from ...core.errors import TriageError
-from ...core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, is_downgrade
+from ...core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, Timer, is_downgrade
 from ...core.parsing import parse_date, parse_duration, parse_moment
+from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
 from ..text import event_line, literal, translate_bindings
+from ..watcher import DataChanged
 from ..widgets.lane import LaneTable
 from ..widgets.status import StatusBar
-from .forms import Field, Form, Values
+from .forms import Done, Field, Form, Values
 
 
 class QueueScreen(Screen):
@@ -46,13 +52,23 @@ class QueueScreen(Screen):
         Binding("escape", "clear_filter", "Cancel", show=False, id="cancel"),
     ]
 
+    @dataclass
+    class Loaded(Message):
+        """The day's queue, read off the event loop; `slipped` when it was asked for."""
+
+        queue: DayQueue
+        slipped: list[tuple[Request, date]] | None
+
+    @dataclass
+    class LoadFailed(Message):
+        error: Exception
+
     def __init__(self, caseload: Caseload, t: Messages) -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
-        self.today = caseload.now().date()
+        self.queue: DayQueue | None = None
         self.filter_text = ""
-        self.requests: dict[int, Request] = {}
         self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
         translate_bindings(self, t)
 
@@ -63,39 +79,67 @@ class QueueScreen(Screen):
         yield StatusBar(self.caseload, self.t)
 
     def on_mount(self) -> None:
-        self.refresh_queue()
-        # The queue paints first; the footer (slow to build) and the notice come right after.
+        self.load(slips_since_last_school_day=True)
+        # The footer is slow to build: it comes right after the queue is painted.
         self.call_after_refresh(self.add_footer)
-        self.call_after_refresh(self.announce_slips)
-        self.set_interval(0.5, self.pick_up_changes)
         self.set_interval(20, self.check_new_day)
 
     async def add_footer(self) -> None:
         await self.mount(Footer(compact=True))
         self.refresh_bindings()  # a footer mounted late shows nothing until bindings change
 
+    # -- reading, off the event loop ---------------------------------------------------
+    @work(thread=True, exclusive=True, group="queue")
+    def load(self, slips_since_last_school_day: bool = False) -> None:
+        """Read the day's queue; with `slips_since_last_school_day`, what slipped since too."""
+        try:
+            queue = self.caseload.day_queue()
+            slipped = None
+            calendar = self.caseload.calendar
+            if slips_since_last_school_day and calendar.is_school_day(queue.today):
+                slipped = self.caseload.slipped_since(calendar.previous_school_day(queue.today))
+        except (TriageError, StoreError) as e:
+            self.post_message(self.LoadFailed(e))
+            return
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.Loaded(queue, slipped))
+
+    @on(DataChanged)
+    def data_changed(self) -> None:
+        self.load()
+
+    def on_screen_resume(self) -> None:
+        if self.queue is not None:  # back from another screen: the first load is under way already
+            self.load()
+
+    @on(Loaded)
+    def loaded(self, message: Loaded) -> None:
+        self.show_queue(message.queue)
+        if message.slipped:
+            items = ", ".join(f"#{r.id} {printable(r.pupil)} ({self.t.day(d)})" for r, d in message.slipped)
+            since = self.caseload.calendar.previous_school_day(message.queue.today)
+            text = self.t("msg.slipped", day=self.t.day(since), items=items)
+            self.notify(text, severity="warning", timeout=20, markup=False)
+
+    @on(LoadFailed)
+    def load_failed(self, message: LoadFailed) -> None:
+        error = self.t("msg.store_error", error=self.t.error(message.error))
+        self.notify(printable(error), severity="error", markup=False)
+
+    def check_new_day(self) -> None:
+        """Open into a new day: the lanes re-sort, and what slipped since is listed."""
+        if self.queue is not None and self.caseload.now().date() != self.queue.today:
+            self.load(slips_since_last_school_day=True)
+
     # -- showing -----------------------------------------------------------------------
-    def refresh_queue(self) -> None:
-        """Re-read the open requests and show them by lane, keeping the selection."""
-        today = self.caseload.now().date()
-        calendar = self.caseload.calendar
-        requests = self.caseload.open_requests()
-        self.requests = {r.id: r for r in requests}
-        shown = [r for r in requests if self.matches(r)]
-        lanes: dict[str, list[Request]] = {lane: [] for lane in LANES}
-        for r in shown:
-            lanes[r.lane(today, calendar)].append(r)
+    def show_queue(self, queue: DayQueue) -> None:
+        """Show the queue by lane, filtered, keeping the selection."""
+        self.queue = queue
         for lane in LANES:
-            self.query_one(f"#table-{lane}", LaneTable).show(
-                lanes[lane], today, calendar, bool(self.filter_text)
-            )
-        status = self.query_one(StatusBar)
-        status.counts = {lane: 0 for lane in LANES}
-        for r in requests:
-            status.counts[r.lane(today, calendar)] += 1
-        status.overdue = sum(r.is_overdue(today) for r in requests)
-        status.refresh_status()
-        self.show_welcome(not requests and not self.caseload.store.snapshot()[1])
+            rows = [row for row in queue.lanes[lane] if self.matches(row.request)]
+            self.query_one(f"#table-{lane}", LaneTable).show(rows, bool(self.filter_text))
+        self.query_one(StatusBar).show(queue)
+        self.show_welcome(queue.first_start)
         self.select(self.selected_id)
 
     def show_welcome(self, first_start: bool) -> None:
@@ -145,8 +189,14 @@ class QueueScreen(Screen):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         return int(key) if key else None
 
+    def selected_row(self) -> QueueRow | None:
+        if self.queue is None or self.selected_id is None:
+            return None
+        return self.queue.row(self.selected_id)
+
     def selected(self) -> Request | None:
-        return self.requests.get(self.selected_id) if self.selected_id is not None else None
+        row = self.selected_row()
+        return row.request if row is not None else None
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -160,73 +210,57 @@ class QueueScreen(Screen):
             self.show_preview()
 
     def show_preview(self) -> None:
-        request = self.selected()
+        row = self.selected_row()
         preview = self.query_one("#preview", Static)
-        if request is None:
+        if row is None:
             preview.update(self.t("preview.none"))
             return
+        request = row.request
         text = Text()
         text.append(f"#{request.id} ", style="bold")
         text.append_text(literal(request.pupil, "bold"))
         text.append(" · ")
         text.append_text(literal(request.summary))
         latest = event_line(self.t, request.latest_event)
-        entries = [e for e in self.caseload.recent_entries() if e.request_id == request.id]
-        last_entry = max(entries, key=lambda e: e.start, default=None)
-        if last_entry is not None and last_entry.start > request.latest_event.at:
-            activity = self.t(f"activity.{last_entry.activity}")
-            latest = f"{self.t.minutes(last_entry.minutes)} {activity}, {self.t.day(last_entry.start.date())}"
+        entry = row.latest_time
+        if entry is not None and entry.start > request.latest_event.at:
+            activity = self.t(f"activity.{entry.activity}")
+            latest = f"{self.t.minutes(entry.minutes)} {activity}, {self.t.day(entry.start.date())}"
         text.append("\n" + self.t("preview.latest", event=latest))
         preview.update(text)
 
-    # -- keeping up with the day and with other processes --------------------------------
-    def pick_up_changes(self) -> None:
-        try:
-            if self.caseload.store.changed():
-                self.refresh_queue()
-        except StoreError as e:
-            self.notify(printable(self.t("msg.store_error", error=str(e))), severity="error", markup=False)
-
-    def check_new_day(self) -> None:
-        today = self.caseload.now().date()
-        if today != self.today:
-            self.today = today
-            self.refresh_queue()
-            self.announce_slips()
-
-    def announce_slips(self) -> None:
-        """List what slipped since the last school day (on a school day only)."""
-        calendar = self.caseload.calendar
-        if not calendar.is_school_day(self.today):
-            return
-        since = calendar.previous_school_day(self.today)
-        slipped = self.caseload.slipped_since(since)
-        if slipped:
-            items = ", ".join(f"#{r.id} {printable(r.pupil)} ({self.t.day(d)})" for r, d in slipped)
-            message = self.t("msg.slipped", day=self.t.day(since), items=items)
-            self.notify(message, severity="warning", timeout=20, markup=False)
-
-    # -- acting ------------------------------------------------------------------------
+    # -- acting: every action runs off the event loop, in the order asked for ------------
     def need_selection(self) -> Request | None:
         request = self.selected()
         if request is None:
             self.notify(self.t("msg.no_selection"), severity="warning")
         return request
 
-    def attempt(self, action: Callable[[], str]) -> None:
+    def attempt(self, action: Callable[[], Done]) -> None:
         """Run one action without a form: show what it did, or why it was refused."""
-        try:
-            message = action()
-        except (TriageError, StoreError) as e:
-            self.notify(
-                printable(self.t("msg.save_failed", error=self.t.error(e))), severity="error", markup=False
-            )
-            return
-        self.notify(printable(message), markup=False)
-        self.refresh_queue()
+        self.app.record(action, self.done)
 
-    def open_form(self, title: str, fields: list[Field], save: Callable[[Values], str]) -> None:
-        self.app.push_screen(Form(self.t, title, fields, save), lambda saved: saved and self.refresh_queue())
+    def done(self, result: Done | Exception | None) -> None:
+        """An action finished (or its form closed): say so, follow the request, show the queue."""
+        if isinstance(result, Exception):
+            error = self.t("msg.save_failed", error=self.t.error(result))
+            self.notify(printable(error), severity="error", markup=False)
+            return
+        if result is None:  # a form cancelled
+            return
+        self.notify(printable(result.message), severity=result.severity, markup=False)
+        if result.select is not None:
+            self.selected_id = result.select
+        self.load()
+
+    def open_form(self, title: str, fields: list[Field], save: Callable[[Values], Done]) -> None:
+        def closed(result: Done | None) -> None:
+            if result is not None:
+                if result.select is not None:
+                    self.selected_id = result.select
+                self.load()
+
+        self.app.push_screen(Form(self.t, title, fields, save), closed)
 
     def choices(self, prefix: str, keys: tuple[str, ...] | dict[str, str]) -> list[tuple[str, str]]:
         return [(key, self.t(f"{prefix}.{key}")) for key in keys]
@@ -234,13 +268,12 @@ class QueueScreen(Screen):
     def action_add(self) -> None:
         t = self.t
 
-        def save(values: Values) -> str:
+        def save(values: Values) -> Done:
             request = self.caseload.add(
                 values["pupil"], values["summary"], source=values["source"], urgency=values["urgency"]
             )
-            self.selected_id = request.id
             lane = t(f"lane.{request.lane(self.caseload.now().date(), self.caseload.calendar)}")
-            return t("msg.added", id=request.id, lane=lane, due=t.day(request.due))
+            return Done(t("msg.added", id=request.id, lane=lane, due=t.day(request.due)), request.id)
 
         self.open_form(
             t("form.add.title"),
@@ -259,9 +292,10 @@ class QueueScreen(Screen):
             return
         t = self.t
 
-        def classify(why: str | None = None) -> str:
+        def classify(why: str | None = None) -> Done:
             changed = self.caseload.classify(request.id, urgency, why=why)
-            return t("msg.classified", id=request.id, urgency=t(f"urgency.{urgency}"), due=t.day(changed.due))
+            urgency_text = t(f"urgency.{urgency}")
+            return Done(t("msg.classified", id=request.id, urgency=urgency_text, due=t.day(changed.due)))
 
         if is_downgrade(request.urgency, urgency):
             self.open_form(
@@ -278,10 +312,10 @@ class QueueScreen(Screen):
             return
         t = self.t
 
-        def save(values: Values) -> str:
+        def save(values: Values) -> Done:
             due = parse_date(values["when"], self.caseload.now().date(), self.caseload.calendar)
             changed = self.caseload.postpone(request.id, due, why=values["why"] or None)
-            return t("msg.postponed", id=request.id, due=t.day(changed.due))
+            return Done(t("msg.postponed", id=request.id, due=t.day(changed.due)))
 
         self.open_form(
             t("form.postpone.title", id=request.id, due=t.day(request.due)),
@@ -293,36 +327,46 @@ class QueueScreen(Screen):
         )
 
     def action_timer(self) -> None:
+        """Start the timer on the selected request, or stop the one running. Which of the two
+        is decided on the newest data, off the event loop: a shell may have started one."""
         t, caseload = self.t, self.caseload
-        timer = caseload.timer
-        if timer is None:
-            request = self.selected()
-            request_id = request.id if request else None
+        request = self.selected()
+        request_id = request.id if request else None
 
-            def start() -> str:
+        def start_or_stop() -> Done | Timer:
+            timer = caseload.timer
+            if timer is None:
                 caseload.start_timer(request_id)
-                return t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
+                return Done(
+                    t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
+                )
+            if timer.start.date() != caseload.now().date():
+                return timer  # left running overnight: ask when it stopped
+            return stopped(caseload.stop_timer())
 
-            self.attempt(start)
-            return
-
-        def stop(values: Values | None = None) -> str:
-            at = parse_moment(values["at"], caseload.now(), caseload.calendar) if values else None
-            entry = caseload.stop_timer(at=at)
+        def stopped(entry: TimeEntry | None) -> Done:
             if entry is None:
-                return t("msg.timer_discarded")
+                return Done(t("msg.timer_discarded"))
             on = t("msg.on", id=entry.request_id) if entry.request_id else ""
-            return t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on)
+            return Done(t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on))
 
-        if timer.start.date() == caseload.now().date():
-            self.attempt(stop)
-        else:  # left running overnight: ask when it stopped
-            since = f"{t.day(timer.start.date())} {timer.start:%H:%M}"
+        def stop_at(values: Values) -> Done:
+            return stopped(
+                caseload.stop_timer(at=parse_moment(values["at"], caseload.now(), caseload.calendar))
+            )
+
+        def then(result: Done | Timer | Exception) -> None:
+            if not isinstance(result, Timer):
+                self.done(result)
+                return
+            since = f"{t.day(result.start.date())} {result.start:%H:%M}"
             self.open_form(
                 t("form.stop.title", since=since),
                 [Field("at", t("form.stop_at"), placeholder=t("form.stop_at.placeholder"))],
-                stop,
+                stop_at,
             )
+
+        self.app.record(start_or_stop, then)
 
     def action_log(self) -> None:
         t, caseload = self.t, self.caseload
@@ -344,7 +388,7 @@ class QueueScreen(Screen):
                 Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))])
             )
 
-        def save(values: Values) -> str:
+        def save(values: Values) -> Done:
             linked = request.id if request is not None and values.get("link") == "on" else None
             minutes = parse_duration(values["duration"])
             start = (
@@ -355,8 +399,8 @@ class QueueScreen(Screen):
             note = values["note"] or None
             entry = caseload.log(minutes, values["activity"], request_id=linked, note=note, start=start)
             if linked:
-                return t("msg.logged_on", time=t.minutes(entry.minutes), id=linked)
-            return t("msg.logged", time=t.minutes(entry.minutes))
+                return Done(t("msg.logged_on", time=t.minutes(entry.minutes), id=linked))
+            return Done(t("msg.logged", time=t.minutes(entry.minutes)))
 
         self.open_form(t("form.log.title"), fields, save)
 
@@ -366,9 +410,9 @@ class QueueScreen(Screen):
             return
         t = self.t
 
-        def save(values: Values) -> str:
+        def save(values: Values) -> Done:
             self.caseload.close(request.id, values["outcome"])
-            return t("msg.closed", id=request.id, outcome=t(f"outcome.{values['outcome']}"))
+            return Done(t("msg.closed", id=request.id, outcome=t(f"outcome.{values['outcome']}")))
 
         self.open_form(
             t(
@@ -383,15 +427,14 @@ class QueueScreen(Screen):
 
     def action_reopen(self) -> None:
         """Bring back the request closed last: a close by mistake is one key from undone."""
-        closed = self.caseload.last_closed()
-        if closed is None:
-            self.notify(self.t("msg.nothing_closed"), severity="warning")
-            return
+        t = self.t
 
-        def reopen() -> str:
+        def reopen() -> Done:
+            closed = self.caseload.last_closed()
+            if closed is None:
+                return Done(t("msg.nothing_closed"), severity="warning")
             request = self.caseload.reopen(closed.id)
-            self.selected_id = request.id
-            return self.t("msg.reopened", id=request.id, due=self.t.day(request.due))
+            return Done(t("msg.reopened", id=request.id, due=t.day(request.due)), request.id)
 
         self.attempt(reopen)
 
@@ -400,9 +443,7 @@ class QueueScreen(Screen):
         if request is not None:
             from .detail import RequestScreen
 
-            self.app.push_screen(
-                RequestScreen(self.caseload, self.t, request.id), lambda _: self.refresh_queue()
-            )
+            self.app.push_screen(RequestScreen(self.caseload, self.t, request.id))
 
     @on(DataTable.RowSelected)
     def open_selected(self) -> None:
@@ -411,7 +452,7 @@ class QueueScreen(Screen):
     def action_review(self) -> None:
         from .review import ReviewScreen
 
-        self.app.push_screen(ReviewScreen(self.caseload, self.t), lambda _: self.refresh_queue())
+        self.app.push_screen(ReviewScreen(self.caseload, self.t))
 
     def action_help(self) -> None:
         from .help import HelpScreen
@@ -452,7 +493,8 @@ class QueueScreen(Screen):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.filter_text = event.value
-        self.refresh_queue()
+        if self.queue is not None:
+            self.show_queue(self.queue)
 
     @on(Input.Submitted, "#filter")
     def filter_done(self) -> None:
@@ -467,7 +509,8 @@ class QueueScreen(Screen):
             box.remove_class("shown")
             box.disabled = True  # hidden, it must not take keys
         self.filter_text = ""
-        self.refresh_queue()
+        if self.queue is not None:
+            self.show_queue(self.queue)
 
     def palette_commands(self) -> list[tuple[str, str, Callable[[], object]]]:
         t = self.t

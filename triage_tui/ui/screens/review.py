@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -10,20 +11,36 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Label, Static
+from textual.worker import get_current_worker
 
 from ...caseload import Caseload
+from ...core.errors import TriageError
 from ...core.model import ACTIVITIES, URGENCIES
 from ...core.review import Week
+from ...core.text import printable
 from ...i18n import Messages
+from ...store import StoreError
 from ..text import literal, translate_bindings
+from ..watcher import DataChanged
 
 TREND_WEEKS = 8
 BAR_WIDTH = 20
 
 
 class ReviewScreen(Screen[None]):
+    @dataclass
+    class Loaded(Message):
+        week: Week
+        review: dict[str, Any]
+
+    @dataclass
+    class TrendLoaded(Message):
+        week: Week
+        reviews: list[dict[str, Any]]  # the eight weeks up to `week`, oldest first
+
     # Below 100 columns the trend gives way, and the bars are shorter.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDINGS = [
@@ -62,6 +79,10 @@ class ReviewScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_week()
 
+    @on(DataChanged)
+    def data_changed(self) -> None:
+        self.load(self.week)
+
     def action_step(self, weeks: int) -> None:
         week = self.week.step(weeks)
         if week > Week.of(self.caseload.now().date()):
@@ -72,14 +93,37 @@ class ReviewScreen(Screen[None]):
 
     def show_week(self) -> None:
         t, week = self.t, self.week
-        review = self.caseload.review(week)
         title = t("review.heading", number=week.number, year=week.year,
                   monday=t.day(week.monday), sunday=t.day(week.sunday))  # fmt: skip
         self.query_one("#review-title", Label).update(title)
+        self.load(week)
+
+    @work(thread=True, exclusive=True, group="review")
+    def load(self, week: Week) -> None:
+        """The week's review, then the eight weeks of the trend: a moment on years of data,
+        so off the event loop. The review is shown as soon as it is ready."""
+        worker = get_current_worker()
+        try:
+            review = self.caseload.review(week)
+            if worker.is_cancelled:
+                return
+            self.post_message(self.Loaded(week, review))
+            weeks = [week.step(-n) for n in reversed(range(1, TREND_WEEKS))]
+            reviews = [self.caseload.review(w) for w in weeks]
+        except (TriageError, StoreError) as e:
+            self.app.call_from_thread(self.notify, printable(self.t.error(e)), severity="error", markup=False)
+            return
+        if not worker.is_cancelled:
+            self.post_message(self.TrendLoaded(week, [*reviews, review]))
+
+    @on(Loaded)
+    def show_review(self, message: Loaded) -> None:
+        if message.week != self.week:
+            return
+        review = message.review
         self.query_one("#review-summary", Static).update(self.summary(review))
         self.query_one("#review-time", Static).update(self.time_split(review["time"]))
         self.show_requests(review)
-        self.load_trend(week)
 
     def summary(self, review: dict[str, Any]) -> Text:
         t = self.t
@@ -169,12 +213,9 @@ class ReviewScreen(Screen[None]):
                 key=f"{number}:{request_id}",
             )
 
-    @work(thread=True, exclusive=True, group="review-trend")
-    def load_trend(self, week: Week) -> None:
-        """Eight weeks of reviews take a moment on years of data: off the event loop."""
-        weeks = [week.step(-n) for n in reversed(range(TREND_WEEKS))]
-        reviews = [self.caseload.review(w) for w in weeks]
-        self.app.call_from_thread(self.show_trend, week, reviews)
+    @on(TrendLoaded)
+    def trend_loaded(self, message: TrendLoaded) -> None:
+        self.show_trend(message.week, message.reviews)
 
     def show_trend(self, week: Week, reviews: list[dict[str, Any]]) -> None:
         if week != self.week:

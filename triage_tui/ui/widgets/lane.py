@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import DataTable
 
-from ...core.calendar import SchoolCalendar
-from ...core.model import Request
+from ...core.queue import QueueRow
 from ...i18n import Messages
 from ..text import literal
 
@@ -54,33 +52,31 @@ class LaneTable(DataTable):
         for column in COLUMNS:
             self.add_column(t(f"col.{column}"), key=column)
 
-    def show(
-        self, requests: list[Request], today: date, calendar: SchoolCalendar, filtered: bool = False
-    ) -> None:
+    def show(self, rows: list[QueueRow], filtered: bool = False) -> None:
         t = self.t
-        title = f"{t(f'lane.{self.lane}')} ({len(requests)})"
+        title = f"{t(f'lane.{self.lane}')} ({len(rows)})"
         empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
-        self.border_title = title if requests else f"{title} — {empty}"
-        self.set_class(not requests, "empty")
+        self.border_title = title if rows else f"{title} — {empty}"
+        self.set_class(not rows, "empty")
         self.clear()
-        for r in requests:
+        for row in rows:
+            r = row.request
             marks = [
                 t(f"mark.{name}")
                 for name, on in (
-                    ("overdue", r.is_overdue(today)),
-                    ("downgraded", r.downgrades()),
-                    ("postponed", r.postponements()),
+                    ("overdue", row.overdue),
+                    ("downgraded", row.downgraded),
+                    ("postponed", row.postponed),
                 )
                 if on
             ]
-            waited = calendar.school_days_between(r.created.date(), today)
             self.add_row(
                 Text(str(r.id), justify="right"),
                 literal(r.pupil, "bold"),
                 literal(r.summary),
-                Text(t.day(r.due), style="bold red" if r.is_overdue(today) else ""),
+                Text(t.day(r.due), style="bold red" if row.overdue else ""),
                 Text(t(f"urgency.{r.urgency}"), style=URGENCY_STYLES[r.urgency]),
-                Text(t("waited.days", n=waited), justify="right"),
+                Text(t("waited.days", n=row.waited), justify="right"),
                 Text(", ".join(marks), style="italic"),
                 t(f"source.{r.source}"),
                 key=str(r.id),
