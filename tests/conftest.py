@@ -1,6 +1,14 @@
 from __future__ import annotations
 
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -18,3 +26,48 @@ class Clock:
 @pytest.fixture
 def clock() -> Clock:
     return Clock(datetime(2026, 11, 26, 10, 0))  # a Thursday
+
+
+# -- the installed command, for the end-to-end tests ------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Installed:
+    command: Path  # the `triage` a user runs
+    wheel: Path | None  # the wheel it came from (None when $TRIAGE_E2E_COMMAND named it)
+
+
+def _source_key() -> str:
+    digest = hashlib.sha256()
+    files = [ROOT / "pyproject.toml", *sorted((ROOT / "triage_tui").rglob("*"))]
+    for path in files:
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@pytest.fixture(scope="session")
+def installed() -> Installed:
+    """The wheel built from this tree, installed into a fresh virtual environment, as a user
+    installs it; kept under build/e2e until the source changes. $TRIAGE_E2E_COMMAND names an
+    installed `triage` to test instead."""
+    named = os.environ.get("TRIAGE_E2E_COMMAND")
+    if named:
+        return Installed(Path(named), None)
+    home = ROOT / "build" / "e2e"
+    place = home / _source_key()
+    command, ready = place / "venv" / "bin" / "triage", place / "ready"
+    if not ready.exists():
+        if home.exists():
+            shutil.rmtree(home)
+        place.mkdir(parents=True)
+        run = partial(subprocess.run, check=True, capture_output=True)
+        run([sys.executable, "-m", "build", "--wheel", "--outdir", str(place / "dist"), str(ROOT)])
+        run([sys.executable, "-m", "venv", str(place / "venv")])
+        (wheel,) = (place / "dist").glob("*.whl")
+        run([str(place / "venv" / "bin" / "python"), "-m", "pip", "install", "--quiet", str(wheel)])
+        ready.touch()
+    (wheel,) = (place / "dist").glob("*.whl")
+    return Installed(command, wheel)

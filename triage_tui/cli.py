@@ -8,8 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
-from datetime import date, datetime
+from collections.abc import Callable, Mapping
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -160,7 +160,20 @@ def data_dir(args: argparse.Namespace) -> Path:
     return Path(user_data_dir(APP_NAME, appauthor=False))
 
 
-def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime.now) -> int:
+def system_clock(environ: Mapping[str, str] = os.environ) -> Callable[[], datetime]:
+    """The local clock; `TRIAGE_CLOCK_OFFSET` (seconds) moves it, so that the processes a test
+    starts share one clock at a date of the test's choosing. Never needed in daily use."""
+    offset = environ.get("TRIAGE_CLOCK_OFFSET")
+    if not offset:
+        return datetime.now
+    try:
+        shift = timedelta(seconds=float(offset))
+    except (ValueError, OverflowError):
+        raise TriageError("TRIAGE_CLOCK_OFFSET must be a number of seconds") from None
+    return lambda: datetime.now() + shift
+
+
+def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = None) -> int:
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command == "add" and not any(word.startswith("-") for word in extra):
@@ -170,7 +183,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] = datetime
     from .store import StoreError
 
     try:
-        return run(args, clock)
+        return run(args, clock or system_clock())
     except TriageError as e:
         print(f"triage: {printable(str(e))}", file=sys.stderr)
         return EXIT_BAD_INPUT
