@@ -29,45 +29,48 @@ def app(folder: Path, language: str = "en"):
     return create_app(folder, lambda: FIXED, language, cursor_blink=False)
 
 
-def test_queue_on_demo_data(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE)
-
-
-def test_norwegian_queue(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo, "nb"), terminal_size=SIZE)
-
-
-def test_add_form(snap_compare, demo: Path) -> None:
-    assert snap_compare(
-        app(demo), terminal_size=SIZE, press=["a", *"7B-ER", "tab", "t", "tab", *"Sad after PE"]
-    )
-
-
-def test_request_detail(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, press=["down", "enter"])
-
-
-def test_help(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, press=["question_mark"])
-
-
-def review_after(*keys: str):
-    """Open the review with `keys` and wait for its trend, which loads off the event loop."""
+def settled(*keys: str):
+    """Press `keys`, then wait until every read the screen started (off the event loop) has
+    been shown, and the notices that follow the first paint are up."""
 
     async def run_before(pilot) -> None:
-        await pilot.press(*keys)
-        await pilot.pause()
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        for key in ("", *keys):
+            if key:
+                await pilot.press(key)
+            for _ in range(20):
+                await pilot.pause()
+                if not any(worker.is_running for worker in pilot.app.workers):
+                    break
+                await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.2)  # and the tables have measured their new rows, when idle
 
     return run_before
 
 
+def test_queue_on_demo_data(snap_compare, demo: Path) -> None:
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled())
+
+
+def test_norwegian_queue(snap_compare, demo: Path) -> None:
+    assert snap_compare(app(demo, "nb"), terminal_size=SIZE, run_before=settled())
+
+
+def test_add_form(snap_compare, demo: Path) -> None:
+    keys = ["a", *"7B-ER", "tab", "t", "tab", *"Sad after PE"]
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled(*keys))
+
+
+def test_request_detail(snap_compare, demo: Path) -> None:
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("down", "enter"))
+
+
+def test_help(snap_compare, demo: Path) -> None:
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("question_mark"))
+
+
 def test_weekly_review(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, run_before=review_after("w"))
+    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("w"))
 
 
 def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo: Path) -> None:
-    assert snap_compare(
-        app(demo, "nb"), terminal_size=SIZE, run_before=review_after("w", "left_square_bracket")
-    )
+    assert snap_compare(app(demo, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket"))

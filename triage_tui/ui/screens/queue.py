@@ -13,13 +13,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import DataTable, Input, Static
 from textual.worker import get_current_worker
 
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, Timer, is_downgrade
-from ...core.parsing import parse_date, parse_duration, parse_moment
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
@@ -54,10 +53,16 @@ class QueueScreen(Screen):
 
     @dataclass
     class Loaded(Message):
-        """The day's queue, read off the event loop; `slipped` when it was asked for."""
+        """The day's queue, read off the event loop."""
 
         queue: DayQueue
-        slipped: list[tuple[Request, date]] | None
+
+    @dataclass
+    class Slipped(Message):
+        """What slipped on the school days from `since` up to today."""
+
+        since: date
+        slipped: list[tuple[Request, date]]
 
     @dataclass
     class LoadFailed(Message):
@@ -79,30 +84,41 @@ class QueueScreen(Screen):
         yield StatusBar(self.caseload, self.t)
 
     def on_mount(self) -> None:
-        self.load(slips_since_last_school_day=True)
-        # The footer is slow to build: it comes right after the queue is painted.
-        self.call_after_refresh(self.add_footer)
+        self.load()
         self.set_interval(20, self.check_new_day)
 
     async def add_footer(self) -> None:
+        from textual.widgets import Footer
+
         await self.mount(Footer(compact=True))
         self.refresh_bindings()  # a footer mounted late shows nothing until bindings change
 
     # -- reading, off the event loop ---------------------------------------------------
     @work(thread=True, exclusive=True, group="queue")
-    def load(self, slips_since_last_school_day: bool = False) -> None:
-        """Read the day's queue; with `slips_since_last_school_day`, what slipped since too."""
+    def load(self) -> None:
         try:
             queue = self.caseload.day_queue()
-            slipped = None
-            calendar = self.caseload.calendar
-            if slips_since_last_school_day and calendar.is_school_day(queue.today):
-                slipped = self.caseload.slipped_since(calendar.previous_school_day(queue.today))
         except (TriageError, StoreError) as e:
             self.post_message(self.LoadFailed(e))
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(queue, slipped))
+            self.post_message(self.Loaded(queue))
+
+    @work(thread=True, exclusive=True, group="slips")
+    def announce_slips(self) -> None:
+        """On a school day, list what slipped since the school day before."""
+        calendar = self.caseload.calendar
+        today = self.caseload.now().date()
+        if not calendar.is_school_day(today):
+            return
+        since = calendar.previous_school_day(today)
+        try:
+            slipped = self.caseload.slipped_since(since)
+        except (TriageError, StoreError) as e:
+            self.post_message(self.LoadFailed(e))
+            return
+        if slipped:
+            self.post_message(self.Slipped(since, slipped))
 
     @on(DataChanged)
     def data_changed(self) -> None:
@@ -114,12 +130,17 @@ class QueueScreen(Screen):
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        first = self.queue is None
         self.show_queue(message.queue)
-        if message.slipped:
-            items = ", ".join(f"#{r.id} {printable(r.pupil)} ({self.t.day(d)})" for r, d in message.slipped)
-            since = self.caseload.calendar.previous_school_day(message.queue.today)
-            text = self.t("msg.slipped", day=self.t.day(since), items=items)
-            self.notify(text, severity="warning", timeout=20, markup=False)
+        if first:  # the footer is slow to build, and the slips take a moment: both come after
+            self.call_after_refresh(self.add_footer)
+            self.call_after_refresh(self.announce_slips)
+
+    @on(Slipped)
+    def slipped(self, message: Slipped) -> None:
+        items = ", ".join(f"#{r.id} {printable(r.pupil)} ({self.t.day(d)})" for r, d in message.slipped)
+        text = self.t("msg.slipped", day=self.t.day(message.since), items=items)
+        self.notify(text, severity="warning", timeout=20, markup=False)
 
     @on(LoadFailed)
     def load_failed(self, message: LoadFailed) -> None:
@@ -129,7 +150,8 @@ class QueueScreen(Screen):
     def check_new_day(self) -> None:
         """Open into a new day: the lanes re-sort, and what slipped since is listed."""
         if self.queue is not None and self.caseload.now().date() != self.queue.today:
-            self.load(slips_since_last_school_day=True)
+            self.load()
+            self.announce_slips()
 
     # -- showing -----------------------------------------------------------------------
     def show_queue(self, queue: DayQueue) -> None:
@@ -313,6 +335,8 @@ class QueueScreen(Screen):
         t = self.t
 
         def save(values: Values) -> Done:
+            from ...core.parsing import parse_date  # not needed to paint the queue
+
             due = parse_date(values["when"], self.caseload.now().date(), self.caseload.calendar)
             changed = self.caseload.postpone(request.id, due, why=values["why"] or None)
             return Done(t("msg.postponed", id=request.id, due=t.day(changed.due)))
@@ -351,6 +375,8 @@ class QueueScreen(Screen):
             return Done(t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on))
 
         def stop_at(values: Values) -> Done:
+            from ...core.parsing import parse_moment
+
             return stopped(
                 caseload.stop_timer(at=parse_moment(values["at"], caseload.now(), caseload.calendar))
             )
@@ -390,6 +416,8 @@ class QueueScreen(Screen):
 
         def save(values: Values) -> Done:
             linked = request.id if request is not None and values.get("link") == "on" else None
+            from ...core.parsing import parse_duration, parse_moment
+
             minutes = parse_duration(values["duration"])
             start = (
                 parse_moment(values["at"], caseload.now(), caseload.calendar)

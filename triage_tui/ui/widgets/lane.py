@@ -15,6 +15,7 @@ from ..text import literal
 
 COLUMNS = ("id", "pupil", "summary", "due", "urgency", "waited", "marks", "source")
 # Mid-tone colours, readable on dark and light themes alike.
+SUMMARY_MIN = 12  # cells: below this the summary says too little, and the table scrolls
 URGENCY_STYLES = {"now": "bold red3", "tomorrow": "bold dark_orange3", "later": "bold dodger_blue3"}
 
 
@@ -49,35 +50,51 @@ class LaneTable(DataTable):
         super().__init__(cursor_type="row", zebra_stripes=True, id=f"table-{lane}", classes="lane")
         self.lane = lane
         self.t = t
+        self.shown: list[QueueRow] = []
+        self.filtered = False
         for column in COLUMNS:
-            self.add_column(t(f"col.{column}"), key=column)
+            self.add_column(t(f"col.{column}"), key=column, width=1)  # fitted in `show`
+
+    def on_resize(self) -> None:
+        if self.shown:
+            self.show(self.shown, self.filtered)
 
     def show(self, rows: list[QueueRow], filtered: bool = False) -> None:
+        """Show `rows`; every column fits its widest cell, and the summary takes the room
+        that is left, cut with an ellipsis when it has to be."""
         t = self.t
+        self.shown, self.filtered = rows, filtered
         title = f"{t(f'lane.{self.lane}')} ({len(rows)})"
         empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
         self.border_title = title if rows else f"{title} — {empty}"
         self.set_class(not rows, "empty")
+        cells = [self.cells(row) for row in rows]
+        widths = {
+            key: max([column.label.cell_len, *(line[i].cell_len for line in cells)])
+            for i, (key, column) in enumerate(self.columns.items())
+        }
+        padding = 2 * self.cell_padding * len(COLUMNS)
+        room = self.content_region.width - self.styles.scrollbar_size_vertical - padding
+        widths["summary"] = max(SUMMARY_MIN, room - sum(w for key, w in widths.items() if key != "summary"))
+        for key, column in self.columns.items():
+            column.width = widths[key]
+        summary = COLUMNS.index("summary")
         self.clear()
-        for row in rows:
-            r = row.request
-            marks = [
-                t(f"mark.{name}")
-                for name, on in (
-                    ("overdue", row.overdue),
-                    ("downgraded", row.downgraded),
-                    ("postponed", row.postponed),
-                )
-                if on
-            ]
-            self.add_row(
-                Text(str(r.id), justify="right"),
-                literal(r.pupil, "bold"),
-                literal(r.summary),
-                Text(t.day(r.due), style="bold red" if row.overdue else ""),
-                Text(t(f"urgency.{r.urgency}"), style=URGENCY_STYLES[r.urgency]),
-                Text(t("waited.days", n=row.waited), justify="right"),
-                Text(", ".join(marks), style="italic"),
-                t(f"source.{r.source}"),
-                key=str(r.id),
-            )
+        for row, line in zip(rows, cells, strict=True):
+            line[summary].truncate(widths["summary"], overflow="ellipsis")
+            self.add_row(*line, key=str(row.id))
+
+    def cells(self, row: QueueRow) -> list[Text]:
+        t, r = self.t, row.request
+        flags = {"overdue": row.overdue, "downgraded": row.downgraded, "postponed": row.postponed}
+        marks = [t(f"mark.{name}") for name, on in flags.items() if on]
+        return [
+            Text(str(r.id), justify="right"),
+            literal(r.pupil, "bold"),
+            literal(r.summary),
+            Text(t.day(r.due), style="bold red" if row.overdue else ""),
+            Text(t(f"urgency.{r.urgency}"), style=URGENCY_STYLES[r.urgency]),
+            Text(t("waited.days", n=row.waited), justify="right"),
+            Text(", ".join(marks), style="italic"),
+            Text(t(f"source.{r.source}")),
+        ]
