@@ -222,6 +222,8 @@ class QueueScreen(Screen):
 
     @on(DataTable.RowHighlighted)
     def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.cursor_row != event.data_table.cursor_row:
+            return  # from before the table was filled again: the cursor has moved on since
         if event.data_table is self.focused or self.selected_id is None:
             self.selected_id = int(event.row_key.value) if event.row_key.value else None
             self.show_preview()

@@ -79,10 +79,13 @@ class LaneTable(DataTable):
         for key, column in self.columns.items():
             column.width = widths[key]
         summary = COLUMNS.index("summary")
+        at = self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value if self.row_count else None
         self.clear()
         for row, line in zip(rows, cells, strict=True):
             line[summary].truncate(widths["summary"], overflow="ellipsis")
             self.add_row(*line, key=str(row.id))
+        if at in self.rows:  # the cursor stays on its request
+            self.move_cursor(row=self.get_row_index(at), animate=False)
 
     def cells(self, row: QueueRow) -> list[Text]:
         t, r = self.t, row.request
