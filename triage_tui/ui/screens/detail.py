@@ -145,7 +145,7 @@ class RequestScreen(Screen[None]):
             ],
             save,
         )
-        self.app.push_screen(form)
+        self.app.push_screen(form, lambda done: done and self.load())
 
     def action_help(self) -> None:
         from .help import HelpScreen
