@@ -322,7 +322,7 @@ def test_reading_only_what_a_week_needs_gives_the_full_answer(tmp_path: Path) ->
     generate(tmp_path / "data", years=2, seed=3, end=now)
     caseload = Caseload.open(tmp_path / "data", lambda: now)
     requests, entries = caseload.store.everything()
-    assert len(caseload.store.archive_years()) >= 2
+    assert len(caseload.store.archive_months()) >= 12
     for week in (Week(2026, 48), Week(2026, 40), Week(2025, 50), Week(2025, 3), Week(2024, 47)):
         full = weekly_review(week, requests.values(), entries.values(), now, caseload.calendar, 37.5)
         assert caseload.review(week) == full, str(week)

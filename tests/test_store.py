@@ -12,6 +12,7 @@ import pytest
 
 from triage_tui.caseload import Caseload
 from triage_tui.core.errors import TriageError
+from triage_tui.core.review import Week
 from triage_tui.core.settings import Settings
 from triage_tui.store import Store, StoreError, datafile, storage
 from triage_tui.store.datafile import HotFile
@@ -137,21 +138,24 @@ def test_every_change_by_any_process_changes_the_version_and_no_read_hides_it(
 # -- archives --------------------------------------------------------------------------------
 
 
-def test_old_closed_requests_move_to_their_school_year_archive_and_come_back(
+def test_old_closed_requests_move_to_the_archive_of_the_month_they_ended_and_come_back(
     caseload: Caseload, clock
 ) -> None:
-    clock.now = datetime(2026, 11, 2, 9, 0)  # Monday, week 45
+    clock.now = datetime(2026, 10, 26, 9, 0)  # Monday, week 44
     old = caseload.add("7B", "closed long ago")
     caseload.log(20, "conversation", request_id=old.id)
+    clock.now = datetime(2026, 11, 2, 9, 0)  # Monday, week 45: it ends in November
     caseload.close(old.id)
     still_open = caseload.add("8A", "still open")
-    caseload.log(30, "meeting")  # unlinked
+    caseload.log(30, "meeting", start=datetime(2026, 10, 30, 9, 0))  # unlinked, in October
     clock.now = datetime(2026, 11, 16, 9, 0)  # week 47: the cutoff is Monday 09.11
     caseload.add("9C", "new")
     folder = caseload.store.dir
-    archive = orjson.loads((folder / "archive-2026-27.json").read_bytes())
-    assert list(archive["requests"]) == [str(old.id)]
-    assert sorted(e["request"] or 0 for e in archive["time"].values()) == [0, old.id]
+    november = orjson.loads((folder / "history-2026-11.json").read_bytes())
+    october = orjson.loads((folder / "history-2026-10.json").read_bytes())
+    assert list(november["requests"]) == [str(old.id)]
+    assert [e["request"] for e in november["time"].values()] == [old.id]
+    assert (october["requests"], [e["request"] for e in october["time"].values()]) == ({}, [None])
     hot = caseload.store.snapshot()
     assert sorted(hot[0]) == [still_open.id, 3] and hot[1] == {}
     request, entries = caseload.find(old.id)
@@ -161,8 +165,44 @@ def test_old_closed_requests_move_to_their_school_year_archive_and_come_back(
     caseload.reopen(old.id)
     assert caseload.store.snapshot()[0][old.id].is_open
     assert [t.minutes for t in caseload.store.snapshot()[1].values()] == [20]  # its time came too
-    everything = caseload.store.everything()[0]
-    assert everything[old.id].is_open  # the hot copy wins over the archive's stale one
+    november = orjson.loads((folder / "history-2026-11.json").read_bytes())
+    assert (november["requests"], november["time"]) == ({}, {})  # no copy stays behind
+    assert caseload.store.everything()[0][old.id].is_open
+
+
+def test_time_taken_back_after_it_came_back_from_the_archive_stays_gone(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    old = caseload.add("7B", "closed long ago")
+    entry = caseload.log(20, "conversation", request_id=old.id)
+    caseload.close(old.id)
+    clock.now = datetime(2026, 11, 16, 9, 0)
+    caseload.add("9C", "new")  # the weekly archival
+    caseload.reopen(old.id)
+    caseload.unlog(entry.id)
+    assert caseload.store.everything()[1] == {}
+    assert caseload.find(old.id)[1] == []
+    assert Caseload.open(caseload.store.dir, clock).review(Week(2026, 45))["time"]["total_minutes"] == 0
+
+
+def test_a_writer_stopped_before_it_took_the_archive_copy_out_leaves_it_for_the_next(
+    caseload: Caseload, clock, monkeypatch
+) -> None:
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    old = caseload.add("7B", "closed long ago")
+    entry = caseload.log(20, "conversation", request_id=old.id)
+    caseload.close(old.id)
+    clock.now = datetime(2026, 11, 16, 9, 0)
+    caseload.add("9C", "new")
+    with monkeypatch.context() as m:
+        m.setattr(Store, "remove_from_archives", lambda self, keys: None)  # killed right there
+        caseload.reopen(old.id)
+    archive = caseload.store.dir / "history-2026-11.json"
+    assert list(orjson.loads(archive.read_bytes())["requests"]) == [str(old.id)]  # both copies
+    assert caseload.store.everything()[0][old.id].is_open  # and the hot one wins
+    other = Caseload.open(caseload.store.dir, clock)
+    other.unlog(entry.id)  # the next action, in another process, finishes the removal first
+    assert orjson.loads(archive.read_bytes())["time"] == {}
+    assert other.store.everything()[1] == {}
 
 
 def test_the_hot_copy_wins_over_an_archive_copy(tmp_path: Path, clock) -> None:
@@ -173,7 +213,7 @@ def test_the_hot_copy_wins_over_an_archive_copy(tmp_path: Path, clock) -> None:
     caseload.classify(request.id, "now")
     archive = datafile.new_tables("archive")
     archive["requests"][str(request.id)] = stale
-    (caseload.store.dir / "archive-2026-27.json").write_bytes(orjson.dumps(archive))
+    (caseload.store.dir / "history-2026-11.json").write_bytes(orjson.dumps(archive))
     assert caseload.store.everything()[0][request.id].urgency == "now"
     assert caseload.find(request.id)[0].urgency == "now"
 
@@ -183,19 +223,23 @@ def test_partition_keeps_requests_with_recent_time_and_the_timer_s_request() -> 
         return {"events": [{"type": "created", "at": created}, {"type": "closed", "at": closed_at}]}
 
     requests = {
-        "1": closed("2026-06-10T09:00", "2026-11-02T09:00"),  # moves, to 2025-26 (created then)
+        "1": closed("2026-06-10T09:00", "2026-10-30T09:00"),  # moves, to November (its last time)
         "2": closed("2026-11-02T09:00", "2026-11-03T09:00"),  # stays: time after the cutoff
         "3": closed("2026-11-02T09:00", "2026-11-03T09:00"),  # stays: the timer runs on it
         "4": {"events": [{"type": "created", "at": "2026-10-01T09:00"}]},  # open: stays
     }
     entries = {
         "1": {"start": "2026-06-11T09:00", "request": 1},
+        "5": {"start": "2026-11-02T09:00", "request": 1},
         "2": {"start": "2026-11-10T09:00", "request": 2},
-        "3": {"start": "2026-07-30T09:00", "request": None},  # moves, to 2025-26
+        "3": {"start": "2026-07-30T09:00", "request": None},  # moves, to July
         "4": {"start": "2026-11-09T00:00", "request": None},  # on the cutoff: stays
     }
     moving = storage.partition(requests, entries, date(2026, 11, 9), keep={3})
-    assert moving == {"2025-26": ({"1": requests["1"]}, {"1": entries["1"], "3": entries["3"]})}
+    assert moving == {
+        "2026-11": ({"1": requests["1"]}, {"1": entries["1"], "5": entries["5"]}),
+        "2026-07": ({}, {"3": entries["3"]}),
+    }
 
 
 # -- backups and restore ---------------------------------------------------------------------
@@ -218,12 +262,12 @@ def test_backups_copy_changed_files_and_share_unchanged_ones(tmp_path: Path) -> 
     store = Store(tmp_path / "data")
     with store.transaction(TODAY):
         pass
-    (store.dir / "archive-2024-25.json").write_bytes(orjson.dumps(datafile.new_tables("archive")))
-    os.chmod(store.dir / "archive-2024-25.json", 0o600)
+    (store.dir / "history-2024-09.json").write_bytes(orjson.dumps(datafile.new_tables("archive")))
+    os.chmod(store.dir / "history-2024-09.json", 0o600)
     first, second = store.backup(), store.backup()
-    archive = [b / "archive-2024-25.json" for b in (first, second)]
+    archive = [b / "history-2024-09.json" for b in (first, second)]
     assert archive[0].stat().st_ino == archive[1].stat().st_ino
-    assert archive[0].stat().st_ino != (store.dir / "archive-2024-25.json").stat().st_ino
+    assert archive[0].stat().st_ino != (store.dir / "history-2024-09.json").stat().st_ino
     assert stat.S_IMODE(first.stat().st_mode) == 0o700
     assert stat.S_IMODE((first / "triage.json").stat().st_mode) == 0o600
 
@@ -339,24 +383,111 @@ def test_stale_temp_files_are_cleaned_at_start(caseload: Caseload) -> None:
     assert not stale.exists()
 
 
-def test_an_old_schema_is_migrated_after_a_backup(caseload: Caseload, monkeypatch) -> None:
-    caseload.add("7B", "first")
-    caseload.add("8A", "second")  # in the journal
-    monkeypatch.setattr(datafile, "SCHEMA_VERSION", 2)
-    monkeypatch.setattr(storage, "SCHEMA_VERSION", 2)
+def schema_1_folder(folder: Path) -> dict:
+    """A data folder as schema 1 wrote it: archives of whole school years, the hot data
+    with its journal. Returns every request and time document it holds."""
+    folder.mkdir(mode=0o700)
 
-    def add_language(tables: dict) -> None:
-        tables["meta"]["1"]["migrated"] = True
+    def request(created: str, closed: str | None, due: str) -> dict:
+        events = [
+            {"type": "created", "at": created},
+            {"type": "classified", "at": created, "from": None, "to": "later", "due": due, "why": None},
+        ]
+        if closed:
+            events.append({"type": "closed", "at": closed, "outcome": "resolved"})
+        return {"pupil": "7B", "source": "pupil", "summary": "s", "events": events}  # fmt: skip
 
-    monkeypatch.setattr(storage, "MIGRATIONS", {1: add_language})
-    store = Store(caseload.store.dir)
+    def time(start: str, request: int | None) -> dict:
+        return {"start": start, "minutes": 20, "activity": "conversation", "request": request, "note": None}
+
+    archive = {
+        "meta": {"1": {"schema": 1, "kind": "archive"}},
+        "requests": {
+            "1": request("2025-09-01T09:00:00", "2025-09-03T10:00:00", "2025-09-08"),
+            "2": request("2025-12-15T09:00:00", "2026-01-05T10:00:00", "2025-12-22"),  # ends in January
+        },
+        "time": {
+            "1": time("2025-09-02T09:00:00", 1),
+            "2": time("2026-01-04T12:00:00", 2),
+            "3": time("2025-10-01T09:00:00", None),
+        },  # fmt: skip
+    }
+    meta = {
+        "schema": 1,
+        "kind": "hot",
+        "next_request": 4,
+        "next_time": 5,
+        "journal_seq": 0,
+        "archived_before": "2026-11-09",
+        "archive_spans": {"2025-26": ["2025-09-01", "2026-01-05"]},
+    }
+    hot = {
+        "meta": {"1": meta},
+        "requests": {"3": request("2026-11-10T09:00:00", None, "2026-11-17")},
+        "time": {},
+    }
+    # fmt: skip
+    (folder / "archive-2025-26.json").write_bytes(orjson.dumps(archive))
+    (folder / "triage.json").write_bytes(orjson.dumps(hot))
+    line = {"seq": 1, "set": {"time": {"4": time("2026-11-11T09:00:00", 3)}}, "delete": {}}
+    (folder / "triage.journal").write_bytes(orjson.dumps(line) + b"\n")
+    for path in folder.iterdir():
+        os.chmod(path, 0o600)
+    return {
+        "requests": archive["requests"] | hot["requests"],
+        "time": archive["time"] | {"4": line["set"]["time"]["4"]},
+    }
+
+
+def test_schema_1_archives_of_school_years_become_archives_of_months(tmp_path: Path) -> None:
+    folder = tmp_path / "data"
+    before = schema_1_folder(folder)
+    store = Store(folder)
     (backup,) = store.backups()
     assert backup.name.endswith("-pre-migration")
-    assert orjson.loads((backup / "triage.json").read_bytes())["meta"]["1"]["schema"] == 1
-    meta = hot_tables(store.dir)["meta"]["1"]
-    assert (meta["schema"], meta["migrated"]) == (2, True)
-    assert sorted(store.snapshot()[0]) == [1, 2]
-    assert (store.dir / "triage.journal").read_bytes() == b""
+    assert sorted(p.name for p in backup.iterdir()) == [
+        "archive-2025-26.json",
+        "triage.journal",
+        "triage.json",
+    ]
+    assert sorted(p.name for p in folder.glob("*.json")) == [
+        "history-2025-09.json", "history-2025-10.json", "history-2026-01.json", "triage.json",
+    ]  # fmt: skip
+    january = orjson.loads((folder / "history-2026-01.json").read_bytes())
+    assert (list(january["requests"]), list(january["time"])) == (["2"], ["2"])
+    meta = hot_tables(folder)["meta"]["1"]
+    assert meta["schema"] == 2 and "archive_spans" not in meta
+    assert meta["archive_index"]["2026-01"] == {
+        "span": ["2025-12-15T09:00:00", "2026-01-05T10:00:00"], "requests": [2, 2], "time": [2, 2],
+    }  # fmt: skip
+    assert (folder / "triage.journal").read_bytes() == b""  # folded into the new checkpoint
+    requests, entries = store.everything()
+    assert {str(k): r.to_doc() for k, r in requests.items()} == before["requests"]
+    assert {str(k): t.to_doc() for k, t in entries.items()} == before["time"]
+    assert store.find(2)[0].to_doc() == before["requests"]["2"]
+
+
+def test_a_migration_stopped_half_way_is_done_again_and_one_stopped_at_its_end_is_finished(
+    tmp_path: Path, monkeypatch
+) -> None:
+    folder = tmp_path / "data"
+    before = schema_1_folder(folder)
+
+    def killed(self, tables):
+        raise KeyboardInterrupt  # stopped after the months were written, before the hot file
+
+    with monkeypatch.context() as m:
+        m.setattr(HotFile, "save", killed)
+        with pytest.raises(KeyboardInterrupt):
+            Store(folder)
+    assert (folder / "archive-2025-26.json").exists() and (folder / "history-2025-09.json").exists()
+    with monkeypatch.context() as m:
+        m.setattr(Path, "unlink", lambda self, missing_ok=False: None)  # stopped before the old files went
+        Store(folder)
+    assert (folder / "archive-2025-26.json").exists()
+    store = Store(folder)
+    assert not (folder / "archive-2025-26.json").exists()
+    assert {str(k): r.to_doc() for k, r in store.everything()[0].items()} == before["requests"]
 
 
 # -- found in review: restore on damaged data, at the cap, interrupted; archival in one go ----

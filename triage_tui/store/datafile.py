@@ -19,7 +19,7 @@ from tinydb.storages import Storage
 from .errors import StoreError
 from .files import FILE_MODE, atomic_write, fsync_dir
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 Tables = dict[str, dict[str, dict[str, Any]]]
 Problem = Callable[[Path, str], StoreError]
 Signature = tuple[int, int, int]

@@ -29,8 +29,9 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -54,22 +55,20 @@ from .datafile import (
 from .errors import DataFileError, StoreError
 from .files import FILE_MODE, FileLock, atomic_write, fsync_dir, private_dir, stale_temps
 
-# Migrations from schema n to n + 1, each changing one file's tables in place.
-MIGRATIONS: dict[int, Any] = {}
-
 HOT_NAME = "triage.json"
 JOURNAL_NAME = "triage.journal"
 LOCK_NAME = "triage.lock"
 RESTORING_NAME = "triage.restoring"  # present while a restore is under way
 BACKUPS_NAME = "backups"
-_ARCHIVE_NAME = re.compile(r"archive-(\d{4}-\d{2})\.json")
-_KEPT_FILES = re.compile(r"triage\.json|triage\.journal|archive-\d{4}-\d{2}\.json|config\.toml")
+_ARCHIVE_NAME = re.compile(r"history-(\d{4}-\d{2})\.json")  # a month's history
+_SCHOOL_YEAR_ARCHIVE = re.compile(r"archive-(\d{4}-\d{2})\.json")  # schema 1: a school year's
+_KEPT_FILES = re.compile(
+    r"triage\.json|triage\.journal|history-\d{4}-\d{2}\.json|archive-\d{4}-\d{2}\.json|config\.toml"
+)
 
 
-def school_year(d: date) -> str:
-    """The school year (August to July) a date belongs to, as in `2025-26`."""
-    first = d.year if d.month >= 8 else d.year - 1
-    return f"{first}-{(first + 1) % 100:02d}"
+# The steps from schema n to n + 1, each on the whole data folder.
+MIGRATIONS: dict[int, Callable[[Store], None]] = {1: lambda store: store._archives_by_month()}
 
 
 def archive_cutoff(today: date) -> date:
@@ -89,7 +88,8 @@ class Transaction:
         self.tables = hot
         self._touched: set[tuple[str, str]] = set()
         self._archives: dict[str, Tables] = {}  # read or changed by this transaction
-        self._changed_archives: set[str] = set()
+        self._changed_archives: set[str] = set()  # months that gained documents
+        self._unarchived: dict[str, dict[str, list[str]]] = {}  # month: the keys brought back
         self.checkpoint = False  # write the whole hot file instead of a journal line
 
     def _set(self, table: str, key: int, doc: dict[str, Any]) -> None:
@@ -146,21 +146,31 @@ class Transaction:
             self._set("timer", 1, timer.to_doc())
 
     # -- the archives ------------------------------------------------------------------
-    def _archive(self, year: str) -> Tables:
-        if year not in self._archives:
-            self._archives[year] = self._store.archive_file(year).load() or new_tables("archive")
-        return self._archives[year]
+    @property
+    def index(self) -> dict[str, dict[str, list[Any]]]:
+        """What each archive holds, in brief: see `Store.candidates`."""
+        return self.meta.get("archive_index", {})
+
+    def _archive(self, month: str) -> Tables:
+        if month not in self._archives:
+            self._archives[month] = self._store.archive_file(month).load() or new_tables("archive")
+        return self._archives[month]
 
     def _unarchive(self, request_id: int) -> dict[str, Any] | None:
+        """Bring a request and its time back from its archive into the hot data. Its archive
+        copy is removed once the hot data holds it durably (see `commit`)."""
         key = str(request_id)
-        for year in sorted(set(self._store.archive_years()) | set(self._archives)):
-            tables = self._archive(year)
+        for month in self._store.candidates(self.index, "requests", request_id, also=self._archives):
+            tables = self._archive(month)
             doc = tables["requests"].get(key)
             if doc is not None:
                 self._set("requests", request_id, doc)
-                for entry_id, entry in tables["time"].items():
-                    if entry.get("request") == request_id:
-                        self._set("time", int(entry_id), entry)
+                times = [k for k, entry in tables["time"].items() if entry.get("request") == request_id]
+                for entry_id in times:
+                    self._set("time", int(entry_id), tables["time"][entry_id])
+                self._unarchived.setdefault(month, {"requests": [], "time": []})
+                self._unarchived[month]["requests"].append(key)
+                self._unarchived[month]["time"] += times
                 return doc
         return None
 
@@ -170,32 +180,37 @@ class Transaction:
         timer = self.timer
         keep = {timer.request_id} if timer and timer.request_id else set()
         moving = partition(self.tables["requests"], self.tables["time"], cutoff, keep)
-        spans = dict(self.meta.get("archive_spans", {}))
-        for year, (requests, entries) in moving.items():
-            archive = self._archive(year)
-            self._changed_archives.add(year)
-            moments = [
-                m for doc in requests.values() for e in doc["events"] for m in (e["at"], e.get("due")) if m
-            ]
-            moments += [doc["start"] for doc in entries.values()]
-            earliest, latest = spans.get(year, [min(moments), max(moments)])
-            spans[year] = [min(earliest, *moments), max(latest, *moments)]
+        index = {month: dict(brief) for month, brief in self.index.items()}
+        for month, (requests, entries) in moving.items():
+            archive = self._archive(month)
+            self._changed_archives.add(month)
             archive["requests"].update(requests)
             archive["time"].update(entries)
+            index[month] = brief(archive)
             for key in requests:
                 self.tables["requests"].pop(key)
             for key in entries:
                 self.tables["time"].pop(key)
-        # The first and last moment (or due date) in each archive: a review skips the
-        # archives that cannot touch its week.
-        self.set_meta(archived_before=cutoff.isoformat(), archive_spans=spans)
+        self.set_meta(archived_before=cutoff.isoformat(), archive_index=index)
         self.checkpoint = True
         return sum(len(r) for r, _ in moving.values())
 
+    def remove_unarchived(self) -> None:
+        """Take out of the archives what a former action brought back into the hot data, in
+        case it was stopped before it could (the hot data's list says what)."""
+        pending = self.meta.get("unarchived")
+        if pending:
+            self._store.remove_from_archives(pending)
+            self.set_meta(unarchived=None)
+
     def commit(self) -> None:
-        # Archives first, then the hot data: see the module docstring.
-        for year in sorted(self._changed_archives):
-            self._store.archive_file(year).save(self._archives[year])
+        """Archives that gain documents are written before the hot data, so nothing is ever
+        only in memory; archive copies of what came back into the hot data are removed after
+        it, so nothing is ever in neither. Between the two the hot copy wins."""
+        for month in sorted(self._changed_archives):
+            self._store.archive_file(month).save(self._archives[month])
+        if self._unarchived:
+            self.set_meta(unarchived=self._unarchived)
         hot = self._store.hot
         if self.checkpoint or not hot.exists():
             hot.save(self.tables)
@@ -210,6 +225,23 @@ class Transaction:
                     change["set"].setdefault(table, {})[key] = doc
             apply_change(self.tables, change)
             hot.append(self.tables, change)
+        if self._unarchived:
+            with suppress(OSError):  # durable as it is; the next write finishes it
+                self._store.remove_from_archives(self._unarchived)
+
+
+def brief(archive: Tables) -> dict[str, list[Any]]:
+    """An archive in brief, for the hot data's index: the first and last moment (or due
+    date) in it, and the lowest and highest request and time entry ids."""
+    moments = [
+        m for doc in archive["requests"].values() for e in doc["events"] for m in (e["at"], e.get("due")) if m
+    ]
+    moments += [doc["start"] for doc in archive["time"].values()]
+    ids = {table: [int(k) for k in archive[table]] for table in ("requests", "time")}
+    return {
+        "span": [min(moments, default=""), max(moments, default="")],
+        **{table: [min(keys, default=0), max(keys, default=0)] for table, keys in ids.items()},
+    }
 
 
 def partition(
@@ -218,31 +250,49 @@ def partition(
     cutoff: date,
     keep: set[int] | frozenset[int] = frozenset(),
 ) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
-    """What moves to which archive: requests closed before `cutoff` whose time all started
-    before it (with that time, to the school year the request was created in), and
-    unlinked time that started before it (to its own school year)."""
+    """What moves to the archives, by month (see `by_month`): requests closed before `cutoff`
+    whose time all started before it, with that time, and unlinked time that started before it."""
     cutoff_text = cutoff.isoformat()
-    by_request: dict[int | None, list[str]] = {}
+    linked: dict[int, list[str]] = {}
     for key, entry in entries.items():
-        by_request.setdefault(entry.get("request"), []).append(key)
-    moving: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+        if entry.get("request") is not None:
+            linked.setdefault(entry["request"], []).append(key)
+    moving_requests = {
+        key: doc
+        for key, doc in requests.items()
+        if doc["events"][-1]["type"] == "closed"
+        and doc["events"][-1]["at"] < cutoff_text
+        and int(key) not in keep
+        and all(entries[e]["start"] < cutoff_text for e in linked.get(int(key), []))
+    }
+    moving_entries = {
+        key: entry
+        for key, entry in entries.items()
+        if (entry.get("request") is None and entry["start"] < cutoff_text)
+        or (entry.get("request") is not None and str(entry["request"]) in moving_requests)
+    }
+    return by_month(moving_requests, moving_entries)
+
+
+def by_month(
+    requests: dict[str, dict[str, Any]], entries: dict[str, dict[str, Any]]
+) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    """Requests by the month of the last thing that happened to them (an event, or time
+    logged on them), with their time; other time by its own month. So an archive holds what
+    ended in its month, and a week's review reads only the few months that can touch it."""
+    months: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {}
+    ended = {key: doc["events"][-1]["at"] for key, doc in requests.items()}
+    for entry in entries.values():
+        key = str(entry.get("request"))
+        if key in ended:
+            ended[key] = max(ended[key], entry["start"])
     for key, doc in requests.items():
-        last = doc["events"][-1]
-        if last["type"] != "closed" or last["at"] >= cutoff_text or int(key) in keep:
-            continue
-        linked = by_request.get(int(key), [])
-        if any(entries[e]["start"] >= cutoff_text for e in linked):
-            continue
-        reqs, times = moving.setdefault(
-            school_year(date.fromisoformat(doc["events"][0]["at"][:10])), ({}, {})
-        )
-        reqs[key] = doc
-        times.update((e, entries[e]) for e in linked)
-    for key in by_request.get(None, []):
-        start = entries[key]["start"]
-        if start < cutoff_text:
-            moving.setdefault(school_year(date.fromisoformat(start[:10])), ({}, {}))[1][key] = entries[key]
-    return moving
+        months.setdefault(ended[key][:7], ({}, {}))[0][key] = doc
+    for key, entry in entries.items():
+        owner = str(entry.get("request"))
+        month = ended[owner][:7] if owner in ended else entry["start"][:7]
+        months.setdefault(month, ({}, {}))[1][key] = entry
+    return months
 
 
 class Store:
@@ -253,6 +303,7 @@ class Store:
     ) -> None:
         """`check=False` opens a folder whose data may be damaged, for backup and restore."""
         self.dir = private_dir(Path(data_dir))
+        self.problem = FileProblem(self.dir)
         self.hot = HotFile(self.dir / HOT_NAME, self.dir / JOURNAL_NAME, self.problem)
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
@@ -264,22 +315,46 @@ class Store:
             self._startup()
 
     # -- files -------------------------------------------------------------------------
-    def problem(self, path: Path, what: str) -> DataFileError:
-        name = HOT_NAME if path.name == JOURNAL_NAME else path.name
-        return DataFileError(path, what, self.newest_good_backup(name))
 
-    def archive_years(self) -> list[str]:
+    def archive_months(self) -> list[str]:
         with os.scandir(self.dir) as entries:
             return sorted(m[1] for e in entries if (m := _ARCHIVE_NAME.fullmatch(e.name)))
 
-    def archive_file(self, year: str) -> DataFile:
-        if year not in self._archives:
-            self._archives[year] = DataFile(self.dir / f"archive-{year}.json", "archive", self.problem)
-        return self._archives[year]
+    def archive_file(self, month: str) -> DataFile:
+        if month not in self._archives:
+            self._archives[month] = DataFile(self.dir / f"history-{month}.json", "archive", self.problem)
+        return self._archives[month]
 
     def data_files(self) -> list[DataFile]:
         """The archives, oldest first, then the hot file."""
-        return [*(self.archive_file(y) for y in self.archive_years()), self.hot]
+        return [*(self.archive_file(m) for m in self.archive_months()), self.hot]
+
+    def candidates(
+        self, index: dict[str, dict[str, list[Any]]], table: str, key: int, also: Iterable[str] = ()
+    ) -> list[str]:
+        """The archives (on disk, and `also`) that may hold `key` of `table` ("requests" or
+        "time"), newest first: those whose range of ids takes it in, or that the index does
+        not know."""
+        months = []
+        for month in sorted({*self.archive_months(), *also}, reverse=True):
+            lowest, highest = index.get(month, {}).get(table, [0, key])
+            if lowest <= key <= highest:
+                months.append(month)
+        return months
+
+    def remove_from_archives(self, keys: dict[str, dict[str, list[str]]]) -> None:
+        """Rewrite the archives named in `keys` without those documents (if they are still
+        there). Only for documents the hot data holds already."""
+        for month, tables in keys.items():
+            archive = self.archive_file(month)
+            data = archive.load()
+            if data is None or not any(k in data[t] for t, ks in tables.items() for k in ks):
+                continue
+            data = {name: dict(docs) for name, docs in data.items()}
+            for table, table_keys in tables.items():
+                for key in table_keys:
+                    data[table].pop(key, None)
+            archive.save(data)
 
     def _forget_all(self) -> None:
         for f in [self.hot, *self._archives.values()]:
@@ -310,30 +385,66 @@ class Store:
         if not self.hot.exists() and self._other_data_exists():
             raise self.problem(self.hot.path, "is missing although other data files or backups exist")
         needs_migration = (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION
-        if stale_temps(self.dir) or needs_migration:
+        if stale_temps(self.dir) or needs_migration or self._school_year_archives():
             with self._exclusive():
                 for tmp in stale_temps(self.dir):
                     tmp.unlink(missing_ok=True)
                 self._forget_all()
                 if (schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION) < SCHEMA_VERSION:
                     self._migrate()
+                for folded in self._school_year_archives():  # left by a migration stopped at its end
+                    folded.unlink()
 
     def _other_data_exists(self) -> bool:
         journal = self.dir / JOURNAL_NAME
-        return bool(self.archive_years() or self.backups() or (journal.exists() and journal.stat().st_size))
+        return bool(
+            self.archive_months()
+            or self._school_year_archives()
+            or self.backups()
+            or (journal.exists() and journal.stat().st_size)
+        )
+
+    def _school_year_archives(self) -> list[Path]:
+        """Archives of schema 1, one a school year."""
+        with os.scandir(self.dir) as entries:
+            return sorted(Path(e.path) for e in entries if _SCHOOL_YEAR_ARCHIVE.fullmatch(e.name))
 
     def _migrate(self) -> None:
-        """Bring every file to the current schema, the hot file last: its schema speaks for all."""
+        """Bring the data to the current schema, one step at a time, after a backup. Each step
+        writes the hot file last: its schema speaks for the whole folder, so a step stopped
+        half-way is simply done again at the next start."""
         self.backup("pre-migration")
-        for f in self.data_files():
-            tables = f.load(migrate=True)
-            assert tables is not None
-            version = schema_of(tables) or 0
-            while version < SCHEMA_VERSION:
-                MIGRATIONS[version](tables)
-                version += 1
-                tables["meta"]["1"]["schema"] = version
-            f.save(tables)
+        version = schema_of(self.hot.load(migrate=True)) or SCHEMA_VERSION
+        while version < SCHEMA_VERSION:
+            MIGRATIONS[version](self)
+            version += 1
+        fsync_dir(self.dir)
+
+    def _archives_by_month(self) -> None:
+        """Schema 1 to 2: the archives of whole school years become one a month, by when
+        each request ended, so that a week's review reads a few small files."""
+        hot = self.hot.load(migrate=True)
+        assert hot is not None
+        requests: dict[str, Any] = {}
+        entries: dict[str, Any] = {}
+        for path in self._school_year_archives():
+            tables = read_tables(path, self.problem, migrate=True)
+            requests |= tables["requests"]
+            entries |= tables["time"]
+        requests = {k: doc for k, doc in requests.items() if k not in hot["requests"]}  # hot wins
+        entries = {k: doc for k, doc in entries.items() if k not in hot["time"]}
+        index = {}
+        for month, (moved, times) in by_month(requests, entries).items():
+            archive = new_tables("archive")
+            archive["requests"], archive["time"] = moved, times
+            self.archive_file(month).save(archive)
+            index[month] = brief(archive)
+        meta = hot["meta"]["1"]
+        meta.pop("archive_spans", None)
+        meta |= {"archive_index": index, "schema": 2}
+        self.hot.save(hot)
+        for path in self._school_year_archives():
+            path.unlink()
 
     # -- reading -----------------------------------------------------------------------
     def snapshot(self) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
@@ -350,8 +461,8 @@ class Store:
             hot_requests, hot_entries, _ = self.hot.parsed(_parse)
             requests: dict[int, Request] = {}
             entries: dict[int, TimeEntry] = {}
-            for year in self.archive_years():
-                file_requests, file_entries, _ = self.archive_file(year).parsed(_parse)
+            for month in self.archive_months():
+                file_requests, file_entries, _ = self.archive_file(month).parsed(_parse)
                 requests |= file_requests
                 entries |= file_entries
         return requests | hot_requests, entries | hot_entries
@@ -361,30 +472,33 @@ class Store:
         The hot data is read first, for the same reason as in `everything`."""
         with self._mutex:
             requests, entries, _ = self.hot.parsed(_parse)
-            year_files = (self.archive_file(year) for year in self.archive_years())
-            while request_id not in requests:
-                archive = next(year_files, None)
-                if archive is None:
+            if request_id not in requests:
+                index = (self.hot.load() or new_tables("hot"))["meta"]["1"].get("archive_index", {})
+                for month in self.candidates(index, "requests", request_id):
+                    requests, entries, _ = self.archive_file(month).parsed(_parse)
+                    if request_id in requests:
+                        break
+                else:
                     return None
-                requests, entries, _ = archive.parsed(_parse)
             return requests[request_id], [t for t in entries.values() if t.request_id == request_id]
 
     def around(self, start: datetime, end: datetime) -> tuple[list[Request], list[TimeEntry]]:
         """What a review of [start, end) needs: the time that started in it; the requests
         that existed and were open in it, whose target (first due date) falls in it or later,
-        or that its time was logged on; and all the time of those requests. Filtered on the
-        stored text first, so years of history cost a scan, not a parse."""
+        or that its time was logged on; and all the time of those requests. Only the archives
+        whose span touches the week are read, and filtered on the stored text first, so
+        years of history cost a few small files, not a parse of everything."""
         first, last, monday = start.isoformat(), end.isoformat(), start.date().isoformat()
         with self._mutex:
             hot = self.hot.load() or new_tables("hot")
-            spans = hot["meta"]["1"].get("archive_spans", {})
+            index = hot["meta"]["1"].get("archive_index", {})
             raw_requests: dict[str, Any] = {}
             raw_entries: dict[str, Any] = {}
-            for year in self.archive_years():
-                earliest, latest = spans.get(year, ["", last])
+            for month in self.archive_months():
+                earliest, latest = index.get(month, {}).get("span", ["", last])
                 if latest < monday or earliest >= last:
                     continue  # everything in it, due dates included, is before or after the week
-                tables = self.archive_file(year).load() or new_tables("archive")
+                tables = self.archive_file(month).load() or new_tables("archive")
                 raw_requests |= tables["requests"]
                 raw_entries |= tables["time"]
             raw_requests |= hot["requests"]
@@ -422,6 +536,7 @@ class Store:
         with self._exclusive():
             try:
                 tx = Transaction(self, self.hot.load() or new_tables("hot"))
+                tx.remove_unarchived()
                 first_today = tx.meta.get("last_backup") != today.isoformat()
                 if first_today:
                     tx.set_meta(last_backup=today.isoformat())
@@ -439,7 +554,7 @@ class Store:
     def load_all(self, requests: Iterable[Request], entries: Iterable[TimeEntry], today: date) -> None:
         """Fill an empty store in one go (demo and benchmark data), archived as it would be."""
         with self._exclusive():
-            if self.hot.exists() or self.archive_years():
+            if self.hot.exists() or self.archive_months():
                 raise StoreError(f"{self.dir} holds data already; load_all needs an empty folder")
             tables = new_tables("hot")
             tables["requests"] = {str(r.id): r.to_doc() for r in requests}
@@ -456,21 +571,10 @@ class Store:
     # -- backups -----------------------------------------------------------------------
     def backups(self) -> list[Path]:
         """Backup folders, oldest first."""
-        root = self.dir / BACKUPS_NAME
-        if not root.is_dir():
-            return []
-        return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+        return backups_in(self.dir)
 
     def newest_good_backup(self, file_name: str) -> Path | None:
-        for backup in reversed(self.backups()):
-            candidate = backup / file_name
-            if candidate.exists():
-                try:
-                    read_tables(candidate, lambda p, w: StoreError(w))
-                except StoreError:
-                    continue
-                return backup
-        return None
+        return newest_good_backup(self.dir, file_name)
 
     def backup(self, reason: str = "manual", keep: Path | None = None) -> Path:
         """Copy the data files into a new backup folder, durably, and drop the oldest beyond
@@ -567,6 +671,38 @@ class Store:
         marker_path.unlink()
         fsync_dir(self.dir)
         self._forget_all()
+
+
+def backups_in(folder: Path) -> list[Path]:
+    """The backup folders of the data folder `folder`, oldest first."""
+    root = folder / BACKUPS_NAME
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+
+
+def newest_good_backup(folder: Path, file_name: str) -> Path | None:
+    for backup in reversed(backups_in(folder)):
+        candidate = backup / file_name
+        if candidate.exists():
+            try:
+                read_tables(candidate, lambda p, w: StoreError(w))
+            except StoreError:
+                continue
+            return backup
+    return None
+
+
+@dataclass(frozen=True)
+class FileProblem:
+    """The error for a data file that cannot be used, naming its newest good backup. It holds
+    only the folder, so that the data files do not keep their store (and its cache) alive."""
+
+    folder: Path
+
+    def __call__(self, path: Path, what: str) -> DataFileError:
+        name = HOT_NAME if path.name == JOURNAL_NAME else path.name
+        return DataFileError(path, what, newest_good_backup(self.folder, name))
 
 
 def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
