@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import fcntl
 import os
 import subprocess
@@ -11,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from triage_tui.caseload import Caseload
 from triage_tui.core.errors import TriageError
@@ -50,8 +52,7 @@ def notices(app: TriageApp) -> str:
 
 
 def lane_ids(app: TriageApp, lane: str) -> list[int]:
-    table = app.screen.query_one(f"#table-{lane}", LaneTable)
-    return [int(key.value) for key in table.rows]
+    return app.screen.query_one(f"#table-{lane}", LaneTable).ids
 
 
 async def settle(pilot) -> None:
@@ -310,6 +311,36 @@ async def test_l_logs_time_on_the_selection_or_unlinked(folder, clock, three) ->
     ]
 
 
+async def test_a_form_opened_again_is_filled_anew_for_the_request_selected_now(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l", *"45", "escape")  # on #1, then thought better of it
+        await settle(pilot)
+        await pilot.press("tab", "l")  # on #2 now
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        assert app.screen.values()["duration"] == ""
+        assert "On #2 2B" in screen_text(app)
+        await pilot.press(*"30", "enter")
+        await settle(pilot)
+    (entry,) = shell(folder, clock).recent_entries()
+    assert (entry.request_id, entry.minutes) == (2, 30)
+
+
+async def test_what_is_typed_while_the_form_opens_goes_into_it(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.post_message(events.Key("a", "a"))
+        while not isinstance(app.screen, Form):  # on screen, not yet ready for keys
+            await asyncio.sleep(0)
+        for key in "7B":
+            app.post_message(events.Key(key, key))
+        await settle(pilot)
+        assert app.screen.values()["pupil"] == "7B"
+
+
 # -- the request, help, review, filter -----------------------------------------------------
 
 
@@ -358,7 +389,8 @@ async def test_question_mark_shows_every_key(folder, clock) -> None:
             "Log time",
             "Next lane",
             "Filter",
-            "ctrl+p",
+            "^p",
+            "Commands",
             "Lanes follow the calendar",
         ):
             assert words in shot
@@ -558,7 +590,7 @@ async def test_a_stray_timer_logs_nothing_and_r_reopens_a_close_by_mistake(folde
         await pilot.press("r")
         await settle(pilot)
         assert lane_ids(app, "now") == [1]
-        assert "Reopened #1, due Thu 26.11" in notices(app)
+        assert "Latest: reopened, due Thu 26.11" in screen_text(app)  # the screen shows it
     caseload = shell(folder, clock)
     assert caseload.recent_entries() == [] and caseload.timer is None
     assert [e.type for e in caseload.find(1)[0].events] == ["created", "classified", "closed", "reopened"]

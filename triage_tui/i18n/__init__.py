@@ -34,6 +34,9 @@ class Messages:
         text = self._catalog.get(key) or en.MESSAGES[key]
         return text.format(**values) if values else text
 
+    def has(self, key: str) -> bool:
+        return key in self._catalog or key in en.MESSAGES
+
     def error(self, error: Exception) -> str:
         """A refusal in the user's language, when the catalog has it; else its own words."""
         key = getattr(error, "key", None)

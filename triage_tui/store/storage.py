@@ -304,6 +304,7 @@ class Store:
         """`check=False` opens a folder whose data may be damaged, for backup and restore."""
         self.dir = private_dir(Path(data_dir))
         self.problem = FileProblem(self.dir)
+        self._hot_parser = HotParser()
         self.hot = HotFile(self.dir / HOT_NAME, self.dir / JOURNAL_NAME, self.problem)
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
@@ -447,10 +448,10 @@ class Store:
             path.unlink()
 
     # -- reading -----------------------------------------------------------------------
-    def snapshot(self) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
+    def snapshot(self) -> Parsed:
         """What the hot data holds: open and recent requests, recent time, the timer."""
         with self._mutex:
-            return self.hot.parsed(_parse)
+            return self.hot.parsed(self._hot_parser)
 
     def everything(self) -> tuple[dict[int, Request], dict[int, TimeEntry]]:
         """All requests and time entries, from the archives and the hot data (which wins).
@@ -458,7 +459,7 @@ class Store:
         The hot data is read first: archival writes the archives before the hot file, so
         whatever left the hot data is in an archive by the time it is read."""
         with self._mutex:
-            hot_requests, hot_entries, _ = self.hot.parsed(_parse)
+            hot_requests, hot_entries, _ = self.hot.parsed(self._hot_parser)
             requests: dict[int, Request] = {}
             entries: dict[int, TimeEntry] = {}
             for month in self.archive_months():
@@ -471,7 +472,7 @@ class Store:
         """One request and its time, from the hot data or else the archive that holds it.
         The hot data is read first, for the same reason as in `everything`."""
         with self._mutex:
-            requests, entries, _ = self.hot.parsed(_parse)
+            requests, entries, _ = self.hot.parsed(self._hot_parser)
             if request_id not in requests:
                 index = (self.hot.load() or new_tables("hot"))["meta"]["1"].get("archive_index", {})
                 for month in self.candidates(index, "requests", request_id):
@@ -723,8 +724,39 @@ def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
         os.fsync(f.fileno())
 
 
-def _parse(tables: Tables) -> tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]:
+Parsed = tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]
+
+
+def _parse(tables: Tables) -> Parsed:
     requests = {int(k): Request.from_doc(int(k), doc) for k, doc in tables.get("requests", {}).items()}
     entries = {int(k): TimeEntry.from_doc(int(k), doc) for k, doc in tables.get("time", {}).items()}
     timer_doc = tables.get("timer", {}).get("1")
     return requests, entries, None if timer_doc is None else Timer.from_doc(timer_doc)
+
+
+class HotParser:
+    """Parses the hot data, again only where documents changed: an action replaces the
+    documents it touches and leaves the others as they were, so one action costs one parse."""
+
+    def __init__(self) -> None:
+        self._known: dict[tuple[str, str], tuple[dict[str, Any], Any]] = {}
+
+    def __call__(self, tables: Tables) -> Parsed:
+        known, self._known = self._known, {}
+
+        def parse(table: str, build: Callable[[int, dict[str, Any]], Any]) -> dict[int, Any]:
+            parsed = {}
+            for key, doc in tables.get(table, {}).items():
+                seen = known.get((table, key))
+                if seen is None or seen[0] is not doc:
+                    seen = (doc, build(int(key), doc))
+                self._known[(table, key)] = seen
+                parsed[int(key)] = seen[1]
+            return parsed
+
+        timer_doc = tables.get("timer", {}).get("1")
+        return (
+            parse("requests", Request.from_doc),
+            parse("time", TimeEntry.from_doc),
+            None if timer_doc is None else Timer.from_doc(timer_doc),
+        )

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import on
@@ -24,9 +24,13 @@ from ..core.errors import TriageError
 from ..i18n import Messages, language_for
 from ..store import Store, StoreError
 from ..store.config import load_settings
+from .screens.forms import Field, Form, Save, Then
 from .screens.queue import QueueScreen
-from .text import translate_bindings
 from .watcher import DataChanged, Watcher
+
+if TYPE_CHECKING:
+    from .screens.detail import RequestScreen
+    from .screens.review import ReviewScreen
 
 # The app waits less for the lock than the shell does: a form saying "saving" should not
 # stay long. The screen itself never waits: saves run off the event loop.
@@ -44,12 +48,11 @@ class Recorded(Message):
 class TriageApp(App[None]):
     CSS_PATH = "triage.tcss"
     TITLE = "triage"
-    BINDINGS = [Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True, id="palette")]
+    BINDINGS = [Binding("ctrl+p", "command_palette", "Commands", priority=True, id="palette")]
     # Textual's own commands, in the user's language.
     SYSTEM_COMMANDS = {
         "Theme": "theme",
         "Quit": "quit",
-        "Keys": "keys",
         "Maximize": "maximize",
         "Minimize": "minimize",
     }
@@ -62,7 +65,9 @@ class TriageApp(App[None]):
         self.watcher = Watcher(caseload.store.version, self)
         self._last_action = threading.Event()  # set when the latest action asked for has run
         self._last_action.set()
-        translate_bindings(self, t)
+        self._forms: dict[tuple[tuple[str, bool], ...], Form] = {}
+        self._request_screen: RequestScreen | None = None
+        self._review_screen: ReviewScreen | None = None
 
     def on_mount(self) -> None:
         self.watcher.start()
@@ -98,6 +103,40 @@ class TriageApp(App[None]):
     def recorded(self, message: Recorded) -> None:
         message.then(message.result)
 
+    # -- screens used again and again are built once ----------------------------------------
+    def open_form(self, title: str, fields: list[Field], save: Save, then: Then) -> None:
+        """Open a form; one of each shape is built, and filled anew each time after that.
+        `then` is called with what was done once it is saved (not when the form is left)."""
+        shape = Form.shape(fields)
+        form = self._forms.get(shape)
+        if form is None:
+            form = self._forms[shape] = Form(self.t, title, fields, save, then)
+            self.install_screen(form, name=f"form-{len(self._forms)}")
+        else:
+            form.fill(title, fields, save, then)
+        self.push_screen(form)
+
+    def open_request(self, request_id: int) -> None:
+        from .screens.detail import RequestScreen
+
+        if self._request_screen is None:
+            self._request_screen = RequestScreen(self.caseload, self.t, request_id)
+            self.install_screen(self._request_screen, name="request")
+        else:
+            self._request_screen.show_request(request_id)
+        self.push_screen(self._request_screen)
+
+    def open_review(self) -> None:
+        from ..core.review import Week
+        from .screens.review import ReviewScreen
+
+        if self._review_screen is None:
+            self._review_screen = ReviewScreen(self.caseload, self.t)
+            self.install_screen(self._review_screen, name="review")
+        else:
+            self._review_screen.show_week(Week.of(self.caseload.now().date()))
+        self.push_screen(self._review_screen)
+
     async def action_quit(self) -> None:
         """Quit; a running timer keeps running, and the shell is told so."""
         timer = await asyncio.to_thread(lambda: self.caseload.timer)
@@ -130,7 +169,7 @@ class TriageApp(App[None]):
             for title, help, callback in commands():
                 yield SystemCommand(title, help, callback)
         for command in super().get_system_commands(screen):
-            if command.title == "Screenshot":  # it would write pupil data to a file here
+            if command.title in ("Screenshot", "Keys"):  # a file of pupil data; ? shows our keys
                 continue
             name = self.SYSTEM_COMMANDS.get(command.title)
             if name:

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date
 
 from rich.text import Text
-from textual.dom import DOMNode
 
 from ..core.model import Event
 from ..core.text import printable
@@ -36,15 +34,3 @@ def event_line(t: Messages, event: Event) -> str:
     if event.type == "edited":
         return t("event.edited", fields=", ".join(t(f"field.{name}") for name in event.fields or ()))
     return t("event.created")
-
-
-def translate_bindings(node: DOMNode, t: Messages) -> None:
-    """Give the node's bindings their descriptions in the user's language, by binding id.
-
-    Bindings are declared once in English on the class; the language is known only when the
-    app is built, so the node's own copy of its bindings is rewritten.
-    """
-    for key, bindings in node._bindings.key_to_bindings.items():
-        node._bindings.key_to_bindings[key] = [
-            replace(b, description=t(f"key.{b.id}")) if b.id and b.description else b for b in bindings
-        ]

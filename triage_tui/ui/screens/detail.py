@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from ...caseload import Caseload
@@ -22,9 +22,10 @@ from ...core.model import SOURCES, Request, TimeEntry
 from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
-from ..text import event_line, literal, translate_bindings
+from ..text import event_line, literal
 from ..watcher import DataChanged
-from .forms import Done, Field, Form, Values
+from ..widgets.keybar import KeyBar
+from .forms import Done, Field, Values
 
 
 class RequestScreen(Screen[None]):
@@ -46,14 +47,20 @@ class RequestScreen(Screen[None]):
         self.t = t
         self.request_id = request_id
         self.request: Request | None = None
-        translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
             yield Static("", id="detail-body")
-        yield Footer()
+        yield KeyBar(self.t)
 
     def on_mount(self) -> None:
+        self.load()
+
+    def show_request(self, request_id: int) -> None:
+        """Show another request: this screen is built once and used again."""
+        self.request_id, self.request = request_id, None
+        self.query_one("#detail-body", Static).update("")
+        self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
         self.load()
 
     @on(DataChanged)
@@ -130,22 +137,15 @@ class RequestScreen(Screen[None]):
             self.caseload.edit(self.request_id, **values)
             return Done(t("msg.edited", id=self.request_id))
 
-        form = Form(
-            t,
-            t("form.edit.title", id=request.id),
-            [
-                Field("pupil", t("form.pupil"), request.pupil),
-                Field(
-                    "source",
-                    t("form.source"),
-                    request.source,
-                    options=[(s, t(f"source.{s}")) for s in SOURCES],
-                ),  # fmt: skip
-                Field("summary", t("form.summary"), request.summary),
-            ],
-            save,
+        sources = [(source, t(f"source.{source}")) for source in SOURCES]
+        fields = [
+            Field("pupil", t("form.pupil"), request.pupil),
+            Field("source", t("form.source"), request.source, options=sources),
+            Field("summary", t("form.summary"), request.summary),
+        ]
+        self.app.open_form(  # type: ignore[attr-defined]
+            t("form.edit.title", id=request.id), fields, save, lambda _: self.load()
         )
-        self.app.push_screen(form, lambda done: done and self.load())
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -15,9 +15,10 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
+from ...core.queue import DayQueue
 from ...core.text import printable
 from ...i18n import Messages
-from ..text import literal, translate_bindings
+from ..text import literal
 from ..widgets.choice import Choice
 
 
@@ -35,40 +36,53 @@ class Field:
 
 @dataclass(frozen=True)
 class Done:
-    """What an action did, to say so; and the request the cursor should go to."""
+    """What an action did; the request the cursor should go to; and whether to say so in a
+    notice. Most actions show on screen as they are done, in the lanes and the preview's
+    latest event, and say nothing more."""
 
     message: str
     select: int | None = None
     severity: SeverityLevel = "information"
+    notice: bool = False
+    queue: DayQueue | None = None  # the queue as the action left it
 
 
 Values = dict[str, str]
 Save = Callable[[Values], Done]  # runs off the event loop; raises TriageError or StoreError to refuse
+Then = Callable[[Done], object]  # on the event loop, once it is saved
 
 
 class Form(ModalScreen[Done | None]):
     """A form whose Enter saves in the background: the form says it is saving, keeps what
-    was typed if the save is refused, and closes with what was done."""
+    was typed if the save is refused, and closes with what was done.
+
+    The app keeps one form of each shape (its fields' names and kinds) and fills it anew
+    each time (`fill`): building a form costs a tenth of a second, and every widget built
+    leaves a little behind in Textual's caches, which an app open all day must not do."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("enter", "submit", "Save", show=False, id="save"),
     ]
 
-    def __init__(self, t: Messages, title: str, fields: Sequence[Field], save: Save) -> None:
+    def __init__(self, t: Messages, title: str, fields: Sequence[Field], save: Save, then: Then) -> None:
         super().__init__()
         self.t = t
         self.title_text = title
         self.fields = fields
         self.save = save
+        self.then = then
         self.saving = False
-        translate_bindings(self, t)
+
+    @staticmethod
+    def shape(fields: Sequence[Field]) -> tuple[tuple[str, bool], ...]:
+        return tuple((f.name, bool(f.options)) for f in fields)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
-            yield Label(literal(self.title_text), classes="form-title")
+            yield Label(literal(self.title_text), id="form-title")
             for f in self.fields:
-                yield Label(literal(f.label), classes="field-label")
+                yield Label(literal(f.label), id=f"label-{f.name}", classes="field-label")
                 if f.options:
                     yield Choice(f.options, f.value, id=f.name)
                 else:
@@ -79,6 +93,25 @@ class Form(ModalScreen[Done | None]):
     def on_mount(self) -> None:
         for box in self.query(Input):
             box.cursor_blink = getattr(self.app, "cursor_blink", True)
+        self.start()
+
+    def fill(self, title: str, fields: Sequence[Field], save: Save, then: Then) -> None:
+        """The same form again, for another request or action: new title, values, choices."""
+        assert self.shape(fields) == self.shape(self.fields)
+        self.title_text, self.fields, self.save, self.then = title, fields, save, then
+        self.query_one("#form-title", Label).update(literal(title))
+        for f in fields:
+            self.query_one(f"#label-{f.name}", Label).update(literal(f.label))
+            if f.options:
+                self.query_one(f"#{f.name}", Choice).set_options(f.options, f.value)
+            else:
+                box = self.query_one(f"#{f.name}", Input)
+                box.value, box.placeholder = f.value, f.placeholder
+        self.query_one("#error", Label).update("")
+        self.start()
+
+    def start(self) -> None:
+        self.query_one(f"#{self.fields[0].name}").focus()
 
     def values(self) -> Values:
         return {f.name: self.query_one(f"#{f.name}").value for f in self.fields}  # type: ignore[attr-defined]
@@ -88,14 +121,22 @@ class Form(ModalScreen[Done | None]):
         if self.saving:
             return
         self.saving = True
-        self.query_one("#error", Label).update(Text(self.t("form.saving"), style="italic"))
+        self.set_timer(0.2, self.say_saving)  # most saves are done sooner: no flicker
         values = self.values()
         self.app.record(lambda: self.save(values), self.saved)  # type: ignore[attr-defined]
 
+    def say_saving(self) -> None:
+        if self.saving:  # still: another process holds the lock, say
+            self.query_one("#error", Label).update(Text(self.t("form.saving"), style="italic"), layout=False)
+
     def saved(self, result: Done | Exception) -> None:
         self.saving = False
+        if not self.is_attached:  # the app is closing
+            return
         if isinstance(result, Done):
-            self.notify(printable(result.message), severity=result.severity, markup=False)
+            # The screen beneath takes in what was done while it is still covered, so that it
+            # comes back in one piece, in one frame.
+            self.then(result)
             self.dismiss(result)
             return
         error = self.t("form.error", error=self.t.error(result))

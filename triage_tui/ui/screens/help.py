@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,7 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ...i18n import Messages
-from ..text import translate_bindings
+from ..widgets.keybar import description
 
 
 class HelpScreen(ModalScreen[None]):
@@ -20,24 +22,22 @@ class HelpScreen(ModalScreen[None]):
         super().__init__()
         self.t = t
         self.beneath = beneath
-        translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
         t = self.t
         text = Text()
         text.append(t("help.title") + "\n\n", style="bold")
-        seen = set()
-        for bindings in self.beneath._bindings.key_to_bindings.values():
-            for b in bindings:
-                if b.description and b.id and b.id not in seen:  # ours; not Textual's own
-                    seen.add(b.id)
-                    keys = b.key_display or ", ".join(
-                        self.app.get_key_display(b.with_key(k)) for k in b.key.split(",")
-                    )
-                    text.append(f"  {keys:<18}", style="bold")
-                    text.append(f"{b.description}\n")
-        text.append(f"  {'ctrl+p':<18}", style="bold")
-        text.append(f"{t('key.palette')}\n")
+        keys: dict[str, list[str]] = {}  # what it does: the keys that do it, as bound now
+        for _, binding, _, _ in self.beneath.active_bindings.values():
+            if binding.id:  # ours; not Textual's own
+                keys.setdefault(description(t, binding), []).append(self.app.get_key_display(binding))
+        items = [(", ".join(dict.fromkeys(bound)), what) for what, bound in keys.items()]
+        half = (len(items) + 1) // 2  # two columns: every key in sight at 80×24 too
+        for left, right in zip_longest(items[:half], items[half:]):
+            for key, what in filter(None, (left, right)):
+                text.append(f"  {key:<11}", style="bold")
+                text.append(f"{what:<27}")
+            text.append("\n")
         text.append(
             f"\n{t('help.move')}\n{t('help.lanes')}\n{t('help.marks')}\n\n{t('help.close')}", style="dim"
         )

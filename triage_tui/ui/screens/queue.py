@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -13,8 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Input, Static
-from textual.worker import get_current_worker
+from textual.widgets import Input, Static
 
 from ...caseload import Caseload
 from ...core.errors import TriageError
@@ -23,11 +24,12 @@ from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
-from ..text import event_line, literal, translate_bindings
+from ..text import event_line, literal
 from ..watcher import DataChanged
+from ..widgets.keybar import KeyBar
 from ..widgets.lane import LaneTable
 from ..widgets.status import StatusBar
-from .forms import Done, Field, Form, Values
+from .forms import Done, Field, Values
 
 
 class QueueScreen(Screen):
@@ -67,15 +69,15 @@ class QueueScreen(Screen):
     @dataclass
     class LoadFailed(Message):
         error: Exception
-
+        reading: bool = True  # the queue's own read, not the slips
     def __init__(self, caseload: Caseload, t: Messages) -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
         self.queue: DayQueue | None = None
+        self.loading = self.load_again = False
         self.filter_text = ""
         self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
-        translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
         for lane in LANES:
@@ -88,21 +90,31 @@ class QueueScreen(Screen):
         self.set_interval(20, self.check_new_day)
 
     async def add_footer(self) -> None:
-        from textual.widgets import Footer
-
-        await self.mount(Footer(compact=True))
-        self.refresh_bindings()  # a footer mounted late shows nothing until bindings change
+        await self.mount(KeyBar(self.t))
 
     # -- reading, off the event loop ---------------------------------------------------
-    @work(thread=True, exclusive=True, group="queue")
     def load(self) -> None:
+        """Read the queue off the event loop. Asked again while a read is under way, it reads
+        once more after it: a read that finished is never thrown away, so a stream of
+        changes from outside cannot keep the screen waiting."""
+        if self.loading:
+            self.load_again = True
+            return
+        self.loading = True
+        self.read_queue()
+
+    @work(thread=True, group="queue")
+    def read_queue(self) -> None:
         try:
-            queue = self.caseload.day_queue()
+            self.post_message(self.Loaded(self.caseload.day_queue()))
         except (TriageError, StoreError) as e:
             self.post_message(self.LoadFailed(e))
-            return
-        if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(queue))
+
+    def read_done(self) -> None:
+        self.loading = False
+        if self.load_again:
+            self.load_again = False
+            self.load()
 
     @work(thread=True, exclusive=True, group="slips")
     def announce_slips(self) -> None:
@@ -115,7 +127,7 @@ class QueueScreen(Screen):
         try:
             slipped = self.caseload.slipped_since(since)
         except (TriageError, StoreError) as e:
-            self.post_message(self.LoadFailed(e))
+            self.post_message(self.LoadFailed(e, reading=False))
             return
         if slipped:
             self.post_message(self.Slipped(since, slipped))
@@ -124,17 +136,17 @@ class QueueScreen(Screen):
     def data_changed(self) -> None:
         self.load()
 
-    def on_screen_resume(self) -> None:
-        if self.queue is not None:  # back from another screen: the first load is under way already
-            self.load()
-
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
+        self.read_done()
         first = self.queue is None
         self.show_queue(message.queue)
         if first:  # the footer is slow to build, and the slips take a moment: both come after
             self.call_after_refresh(self.add_footer)
             self.call_after_refresh(self.announce_slips)
+            # What start-up made lives as long as the app: the garbage collector need not
+            # walk it again and again, which would show as a pause now and then.
+            self.call_after_refresh(gc.freeze)
 
     @on(Slipped)
     def slipped(self, message: Slipped) -> None:
@@ -144,6 +156,8 @@ class QueueScreen(Screen):
 
     @on(LoadFailed)
     def load_failed(self, message: LoadFailed) -> None:
+        if message.reading:
+            self.read_done()
         error = self.t("msg.store_error", error=self.t.error(message.error))
         self.notify(printable(error), severity="error", markup=False)
 
@@ -181,35 +195,20 @@ class QueueScreen(Screen):
         return [table for table in self.query(LaneTable) if table.row_count]
 
     def select(self, request_id: int | None) -> None:
-        """Put the cursor on a request, wherever its lane is now; else on the first row."""
+        """Put the cursor on a request, wherever its lane is now; else keep it where it is."""
         tables = self.lanes_with_rows()
         typing = isinstance(self.focused, Input)  # don't take the keys from the filter box
-        for table in tables:
-            if request_id is not None and str(request_id) in table.rows:
-                table.move_cursor(row=table.get_row_index(str(request_id)))
-                if not typing:
-                    table.focus()
-                break
-        else:
-            focused = self.focused
-            if isinstance(focused, LaneTable) and focused.row_count:
-                table = focused
-            elif tables:
-                table = tables[0]
-                if not typing:
-                    table.focus()
-            else:
-                self.selected_id = None
-                self.show_preview()
-                return
-            self.selected_id = self.row_id(table)
+        table = next((table for table in tables if request_id in table.ids), None)
+        if table is not None:
+            table.move_cursor_to(request_id)  # type: ignore[arg-type]
+        elif isinstance(self.focused, LaneTable) and self.focused.row_count:
+            table = self.focused
+        elif tables:
+            table = tables[0]
+        if table is not None and not typing:
+            table.focus()
+        self.selected_id = table.cursor_id() if table is not None else None
         self.show_preview()
-
-    def row_id(self, table: LaneTable) -> int | None:
-        if not table.row_count:
-            return None
-        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
-        return int(key) if key else None
 
     def selected_row(self) -> QueueRow | None:
         if self.queue is None or self.selected_id is None:
@@ -220,24 +219,22 @@ class QueueScreen(Screen):
         row = self.selected_row()
         return row.request if row is not None else None
 
-    @on(DataTable.RowHighlighted)
-    def row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.cursor_row != event.data_table.cursor_row:
-            return  # from before the table was filled again: the cursor has moved on since
-        if event.data_table is self.focused or self.selected_id is None:
-            self.selected_id = int(event.row_key.value) if event.row_key.value else None
+    @on(LaneTable.Highlighted)
+    def row_highlighted(self, event: LaneTable.Highlighted) -> None:
+        if event.lane is self.focused or self.selected_id is None:
+            self.selected_id = event.request_id
             self.show_preview()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         if isinstance(event.widget, LaneTable) and event.widget.row_count:
-            self.selected_id = self.row_id(event.widget)
+            self.selected_id = event.widget.cursor_id()
             self.show_preview()
 
     def show_preview(self) -> None:
         row = self.selected_row()
         preview = self.query_one("#preview", Static)
         if row is None:
-            preview.update(self.t("preview.none"))
+            preview.update(self.t("preview.none"), layout=False)
             return
         request = row.request
         text = Text()
@@ -247,11 +244,11 @@ class QueueScreen(Screen):
         text.append_text(literal(request.summary))
         latest = event_line(self.t, request.latest_event)
         entry = row.latest_time
-        if entry is not None and entry.start > request.latest_event.at:
+        if entry is not None and entry.end >= request.latest_event.at:  # what ended last
             activity = self.t(f"activity.{entry.activity}")
             latest = f"{self.t.minutes(entry.minutes)} {activity}, {self.t.day(entry.start.date())}"
         text.append("\n" + self.t("preview.latest", event=latest))
-        preview.update(text)
+        preview.update(text, layout=False)  # a fixed height: no layout needed
 
     # -- acting: every action runs off the event loop, in the order asked for ------------
     def need_selection(self) -> Request | None:
@@ -260,31 +257,38 @@ class QueueScreen(Screen):
             self.notify(self.t("msg.no_selection"), severity="warning")
         return request
 
-    def attempt(self, action: Callable[[], Done]) -> None:
+    def attempt(self, action: Callable[[], Done | Timer]) -> None:
         """Run one action without a form: show what it did, or why it was refused."""
-        self.app.record(action, self.done)
+        self.app.record(self.then_read(action), self.done)
 
-    def done(self, result: Done | Exception | None) -> None:
-        """An action finished (or its form closed): say so, follow the request, show the queue."""
+    def then_read(self, action: Callable[..., Done]) -> Callable[..., Done]:
+        """`action`, then the queue as it left it, read in the same thread: the screen shows
+        both at once, without waiting for a second trip off the event loop."""
+
+        def acted(*args: Any) -> Done:
+            done = action(*args)
+            return replace(done, queue=self.caseload.day_queue()) if isinstance(done, Done) else done
+
+        return acted
+
+    def done(self, result: Done | Exception) -> None:
+        """An action was done: follow the request, show the queue, and say what happened when
+        the screen does not show it by itself."""
         if isinstance(result, Exception):
             error = self.t("msg.save_failed", error=self.t.error(result))
             self.notify(printable(error), severity="error", markup=False)
             return
-        if result is None:  # a form cancelled
-            return
-        self.notify(printable(result.message), severity=result.severity, markup=False)
+        if result.notice or result.severity != "information":
+            self.notify(printable(result.message), severity=result.severity, markup=False)
         if result.select is not None:
             self.selected_id = result.select
-        self.load()
+        if result.queue is not None:
+            self.show_queue(result.queue)
+        else:
+            self.load()
 
     def open_form(self, title: str, fields: list[Field], save: Callable[[Values], Done]) -> None:
-        def closed(result: Done | None) -> None:
-            if result is not None:
-                if result.select is not None:
-                    self.selected_id = result.select
-                self.load()
-
-        self.app.push_screen(Form(self.t, title, fields, save), closed)
+        self.app.open_form(title, fields, self.then_read(save), self.done)  # type: ignore[attr-defined]
 
     def choices(self, prefix: str, keys: tuple[str, ...] | dict[str, str]) -> list[tuple[str, str]]:
         return [(key, self.t(f"{prefix}.{key}")) for key in keys]
@@ -372,7 +376,7 @@ class QueueScreen(Screen):
 
         def stopped(entry: TimeEntry | None) -> Done:
             if entry is None:
-                return Done(t("msg.timer_discarded"))
+                return Done(t("msg.timer_discarded"), notice=True)
             on = t("msg.on", id=entry.request_id) if entry.request_id else ""
             return Done(t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on))
 
@@ -394,7 +398,7 @@ class QueueScreen(Screen):
                 stop_at,
             )
 
-        self.app.record(start_or_stop, then)
+        self.app.record(self.then_read(start_or_stop), then)
 
     def action_log(self) -> None:
         t, caseload = self.t, self.caseload
@@ -442,7 +446,8 @@ class QueueScreen(Screen):
 
         def save(values: Values) -> Done:
             self.caseload.close(request.id, values["outcome"])
-            return Done(t("msg.closed", id=request.id, outcome=t(f"outcome.{values['outcome']}")))
+            outcome = t(f"outcome.{values['outcome']}")
+            return Done(t("msg.closed", id=request.id, outcome=outcome), notice=True)  # it leaves the view
 
         self.open_form(
             t(
@@ -471,18 +476,15 @@ class QueueScreen(Screen):
     def action_open(self) -> None:
         request = self.need_selection()
         if request is not None:
-            from .detail import RequestScreen
+            self.app.open_request(request.id)  # type: ignore[attr-defined]
 
-            self.app.push_screen(RequestScreen(self.caseload, self.t, request.id))
-
-    @on(DataTable.RowSelected)
-    def open_selected(self) -> None:
+    @on(LaneTable.Selected)
+    def open_selected(self, event: LaneTable.Selected) -> None:
+        self.selected_id = event.request_id
         self.action_open()
 
     def action_review(self) -> None:
-        from .review import ReviewScreen
-
-        self.app.push_screen(ReviewScreen(self.caseload, self.t))
+        self.app.open_review()  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from .help import HelpScreen
@@ -496,7 +498,7 @@ class QueueScreen(Screen):
         index = tables.index(event.lane) + event.step if event.lane in tables else -1
         if 0 <= index < len(tables):
             table = tables[index]
-            table.move_cursor(row=0 if event.step > 0 else table.row_count - 1)
+            table.action_move_to(0 if event.step > 0 else -1)
             table.focus()
 
     def action_lane(self, step: int) -> None:

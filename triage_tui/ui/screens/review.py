@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import DataTable, Label, Static
 from textual.worker import get_current_worker
 
 from ...caseload import Caseload
@@ -23,8 +23,9 @@ from ...core.review import Week
 from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
-from ..text import literal, translate_bindings
+from ..text import literal
 from ..watcher import DataChanged
+from ..widgets.keybar import KeyBar
 
 TREND_WEEKS = 8
 BAR_WIDTH = 20
@@ -56,7 +57,6 @@ class ReviewScreen(Screen[None]):
         self.caseload = caseload
         self.t = t
         self.week = week or Week.of(caseload.now().date())
-        translate_bindings(self, t)
 
     def compose(self) -> ComposeResult:
         yield Label("", id="review-title")
@@ -74,10 +74,10 @@ class ReviewScreen(Screen[None]):
         for column in ("what", "id", "pupil", "urgency", "due", "detail"):
             table.add_column(self.t(f"review.col.{column}"), key=column)
         yield table
-        yield Footer(compact=True)
+        yield KeyBar(self.t)
 
     def on_mount(self) -> None:
-        self.show_week()
+        self.show_week(self.week)
 
     @on(DataChanged)
     def data_changed(self) -> None:
@@ -88,11 +88,11 @@ class ReviewScreen(Screen[None]):
         if week > Week.of(self.caseload.now().date()):
             self.notify(self.t("review.no_future"), severity="warning")
             return
-        self.week = week
-        self.show_week()
+        self.show_week(week)
 
-    def show_week(self) -> None:
-        t, week = self.t, self.week
+    def show_week(self, week: Week) -> None:
+        self.week = week
+        t = self.t
         title = t("review.heading", number=week.number, year=week.year,
                   monday=t.day(week.monday), sunday=t.day(week.sunday))  # fmt: skip
         self.query_one("#review-title", Label).update(title)
@@ -239,9 +239,7 @@ class ReviewScreen(Screen[None]):
         if not table.row_count:
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
-        from .detail import RequestScreen
-
-        self.app.push_screen(RequestScreen(self.caseload, self.t, int(key.split(":")[1])))
+        self.app.open_request(int(key.split(":")[1]))  # type: ignore[attr-defined]
 
     def action_help(self) -> None:
         from .help import HelpScreen

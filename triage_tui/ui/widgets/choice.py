@@ -28,6 +28,11 @@ class Choice(Widget, can_focus=True):
         self.options = list(options)
         self.index = [key for key, _ in self.options].index(value)
 
+    def set_options(self, options: Sequence[tuple[str, str]], value: str) -> None:
+        self.options = list(options)
+        self.index = [key for key, _ in self.options].index(value)
+        self.refresh(layout=True)
+
     @property
     def value(self) -> str:
         return self.options[self.index][0]

@@ -47,4 +47,4 @@ class StatusBar(Static):
         if queue.overdue:
             text.append("  ·  ")
             text.append(t("status.overdue", n=queue.overdue), style="bold red")
-        self.update(text)
+        self.update(text, layout=False)  # one line, always: no layout each second
