@@ -5,6 +5,7 @@ Ratios compare figures taken in the same run, so a busy shared machine moves bot
 
 from __future__ import annotations
 
+import shutil
 import statistics
 import subprocess
 import sys
@@ -17,6 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.day import floor, open_all_day  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from triage_tui.caseload import Caseload  # noqa: E402
 from triage_tui.core.review import Week  # noqa: E402
@@ -220,6 +222,54 @@ def main() -> None:
         )
         print(row("  peak memory: triage, five years (MiB)", f"{started['ours_mib']:.0f}", "", None))
         print(row("  peak memory: minimal app (MiB)", f"{started['minimal_mib']:.0f}", "", None))
+        open_all_day_rows(five, Path(tmp) / "day")
+
+
+def open_all_day_rows(five: Path, folder: Path) -> None:
+    """The scripted school day in the real app (on a copy: it changes the store), beside the
+    same kinds of key in a minimal Textual app, in the same terminal and the same run."""
+    shutil.copytree(five, folder)
+    day = open_all_day(folder, str(Path(sys.executable).parent / "triage"))
+    least = floor()
+    p95 = day["p95"]
+    print(
+        row(
+            f"open all day: key to updated screen, p95 ({day['keys']} keys, ms)",
+            f"{p95:.0f}",
+            "<= 50",
+            p95 <= 50,
+        )
+    )
+    print(row("  median (ms)", f"{day['p50']:.0f}", "", None))
+    for kind, (count, median, kind_p95) in day["by_kind"].items():
+        print(row(f"  {kind} ({count}), median / p95 (ms)", f"{median:.0f} / {kind_p95:.0f}", "", None))
+    for kind, (median, kind_p95) in least.items():
+        print(
+            row(
+                f"  minimal Textual app: {kind}, median / p95 (ms)",
+                f"{median:.0f} / {kind_p95:.0f}",
+                "",
+                None,
+            )
+        )
+    if day["skipped"]:
+        print(row("  keys the app refused (not counted)", str(day["skipped"]), "", None))
+    slowest = day["outside_max"]
+    print(
+        row(
+            f"outside change to screen, slowest of {day['outside']} (ms)",
+            f"{slowest:.0f}",
+            "<= 1000",
+            slowest <= 1000,
+        )
+    )
+    print(row("  median (ms)", f"{day['outside_median']:.0f}", "", None))
+    growth = day["memory_growth"] * 100
+    print(row("memory growth over the day (%)", f"{growth:.1f}", "<= 10", growth <= 10))
+    start_mib, end_mib = day["memory_mib"]
+    print(
+        row("  resident, after 20 actions / at the end (MiB)", f"{start_mib:.0f} / {end_mib:.0f}", "", None)
+    )
 
 
 def _timed_run(command: list[str]) -> float:

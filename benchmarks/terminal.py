@@ -35,7 +35,10 @@ class Terminal:
         self.stream = pyte.ByteStream(self.screen)
         self.child = pexpect.spawn(argv[0], list(argv[1:]), env=dict(env), dimensions=(lines, columns))
         self.child.delaybeforesend = None  # pexpect waits 50 ms before every send otherwise
-        self.output = b""  # everything the program wrote, for what it prints after it leaves the screen
+        self.output = (
+            bytearray()
+        )  # everything the program wrote, for what it prints after it leaves the screen
+        self._drawn: str | None = None  # the screen as text, until more output comes
         self._pieces: queue.SimpleQueue[tuple[float, bytes]] = queue.SimpleQueue()
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -61,6 +64,7 @@ class Terminal:
                 return arrived
             self.output += data
             self.stream.feed(data)
+            self._drawn = None
             if self._pieces.empty() and time.monotonic() >= deadline:
                 return arrived
 
@@ -69,7 +73,9 @@ class Terminal:
         return self._shown()
 
     def _shown(self) -> str:
-        return "\n".join(line.rstrip() for line in self.screen.display)
+        if self._drawn is None:  # pyte's display costs milliseconds: once per change
+            self._drawn = "\n".join(line.rstrip() for line in self.screen.display)
+        return self._drawn
 
     def wait_until(
         self,
@@ -109,6 +115,7 @@ class Terminal:
     def resize(self, columns: int, lines: int) -> None:
         self.child.setwinsize(lines, columns)
         self.screen.resize(lines, columns)
+        self._drawn = None
 
     def wait_exit(self, timeout: float = 5.0) -> int:
         deadline = time.monotonic() + timeout

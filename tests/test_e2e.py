@@ -154,10 +154,16 @@ def test_norwegian(installed: Installed, env: dict[str, str], shell) -> None:
     shell("add", "Konflikt i friminuttet", "--pupil", "7B-ER", "--urgency", "now")
     terminal = Terminal([str(installed.command)], env | {"LANG": "nb_NO.UTF-8"})
     try:
-        terminal.wait_for("Nå (1)")
-        text = terminal.text()
-        for words in ("I morgen (0)", "Senere (0)", "Konflikt i friminuttet", "tor 26.11", "Elev"):
-            assert words in text, words
+        shown = (
+            "Nå (1)",
+            "I morgen (0)",
+            "Senere (0)",
+            "Konflikt i friminuttet",
+            "tor 26.11",
+            "Elev",
+            "q Avslutt",
+        )
+        terminal.wait_until(lambda text: all(words in text for words in shown), what=f"all of {shown}")
         terminal.press("a")
         terminal.wait_for("Ny henvendelse")
         terminal.type("9C")

@@ -70,12 +70,13 @@ class QueueScreen(Screen):
     class LoadFailed(Message):
         error: Exception
         reading: bool = True  # the queue's own read, not the slips
+
     def __init__(self, caseload: Caseload, t: Messages) -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
         self.queue: DayQueue | None = None
-        self.loading = self.load_again = False
+        self.reading = self.read_again = False  # not `loading`: that is Textual's spinner
         self.filter_text = ""
         self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
 
@@ -97,10 +98,10 @@ class QueueScreen(Screen):
         """Read the queue off the event loop. Asked again while a read is under way, it reads
         once more after it: a read that finished is never thrown away, so a stream of
         changes from outside cannot keep the screen waiting."""
-        if self.loading:
-            self.load_again = True
+        if self.reading:
+            self.read_again = True
             return
-        self.loading = True
+        self.reading = True
         self.read_queue()
 
     @work(thread=True, group="queue")
@@ -111,9 +112,9 @@ class QueueScreen(Screen):
             self.post_message(self.LoadFailed(e))
 
     def read_done(self) -> None:
-        self.loading = False
-        if self.load_again:
-            self.load_again = False
+        self.reading = False
+        if self.read_again:
+            self.read_again = False
             self.load()
 
     @work(thread=True, exclusive=True, group="slips")
