@@ -728,10 +728,8 @@ Parsed = tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]
 
 
 def _parse(tables: Tables) -> Parsed:
-    requests = {int(k): Request.from_doc(int(k), doc) for k, doc in tables.get("requests", {}).items()}
-    entries = {int(k): TimeEntry.from_doc(int(k), doc) for k, doc in tables.get("time", {}).items()}
-    timer_doc = tables.get("timer", {}).get("1")
-    return requests, entries, None if timer_doc is None else Timer.from_doc(timer_doc)
+    """An archive's tables, parsed once (it is read-only in daily use)."""
+    return HotParser()(tables)
 
 
 class HotParser:

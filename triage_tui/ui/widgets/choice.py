@@ -25,8 +25,7 @@ class Choice(Widget, can_focus=True):
     def __init__(self, options: Sequence[tuple[str, str]], value: str, *, id: str | None = None) -> None:
         """`options` are (key, label) pairs; `value` is the key chosen first."""
         super().__init__(id=id)
-        self.options = list(options)
-        self.index = [key for key, _ in self.options].index(value)
+        self.set_options(options, value)
 
     def set_options(self, options: Sequence[tuple[str, str]], value: str) -> None:
         self.options = list(options)
