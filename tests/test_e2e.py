@@ -210,10 +210,8 @@ def test_quit_then_a_restart_shows_everything(app: Terminal, installed, env, she
 
     again = Terminal([str(installed.command)], env)
     try:
-        again.wait_for("Now (1)")
-        text = again.text()
-        for words in ("Tomorrow (1)", "first", "second", "today 45 min of 7 h 30"):
-            assert words in text, words
+        shown = ("Now (1)", "Tomorrow (1)", "first", "second", "today 45 min of 7 h 30")
+        again.wait_until(lambda text: all(words in text for words in shown), what=f"all of {shown}")
     finally:
         again.close()
     listed = shell("list", "--json")
