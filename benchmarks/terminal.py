@@ -69,7 +69,10 @@ class Terminal:
                 return arrived
 
     def text(self) -> str:
-        self.pump()
+        """The screen once the program has gone quiet: a frame can come in several pieces,
+        and a test reading it must not see half of one."""
+        while self.pump(0.05) is not None:
+            pass
         return self._shown()
 
     def _shown(self) -> str:
