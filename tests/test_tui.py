@@ -341,6 +341,22 @@ async def test_what_is_typed_while_the_form_opens_goes_into_it(folder, clock) ->
         assert app.screen.values()["pupil"] == "7B"
 
 
+async def test_keys_typed_ahead_go_to_the_field_that_tab_moves_to(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await typed(pilot, "7B")
+        await pilot.press("tab", "tab")
+        # All at once, as from a quick hand: the tab must move on before the n is handed on.
+        for key, character in (("x", "x"), ("tab", None), ("n", "n"), ("shift+tab", None), ("tab", None)):
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        values = app.screen.values()
+        assert (values["pupil"], values["summary"], values["urgency"]) == ("7B", "x", "now")
+        assert app.focused.id == "urgency"
+
+
 # -- the request, help, review, filter -----------------------------------------------------
 
 

@@ -63,6 +63,10 @@ class Form(ModalScreen[Done | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="cancel"),
         Binding("enter", "submit", "Save", show=False, id="save"),
+        # Before the keys after them are handed on: typed ahead, "x tab 1" puts the 1 in the
+        # next field, not in this one.
+        Binding("tab", "app.focus_next", show=False, priority=True),
+        Binding("shift+tab", "app.focus_previous", show=False, priority=True),
     ]
 
     def __init__(self, t: Messages, title: str, fields: Sequence[Field], save: Save, then: Then) -> None:
