@@ -77,23 +77,35 @@ def test_unknown_requests_and_activities_are_refused(caseload: Caseload) -> None
     assert caseload.timer is None
 
 
-def test_the_queue_is_ordered_by_lane_then_due_date(caseload: Caseload, clock) -> None:
+def test_the_queue_puts_waiting_requests_first_by_class_then_follow_ups(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 16, 9, 0)  # Monday
+    old_later = caseload.add("0Z", "old later")  # due Mon 23.11
     clock.now = datetime(2026, 11, 23, 9, 0)  # Monday
     overdue = caseload.add("1A", "overdue", urgency="now")  # due Mon 23.11
+    follow_up = caseload.add("6F", "seen, again today", urgency="now")
+    clock.now = datetime(2026, 11, 23, 9, 30)
+    caseload.log(20, "conversation", request_id=follow_up.id)
+    caseload.next_step(follow_up.id, date(2026, 11, 26))
+    quiet = caseload.add("7G", "seen, no next step", urgency="now")
+    clock.now = datetime(2026, 11, 23, 9, 30)
+    caseload.log(20, "conversation", request_id=quiet.id)
     clock.now = datetime(2026, 11, 26, 10, 0)  # Thursday
     later = caseload.add("2B", "later")  # due Thu 03.12
     tomorrow = caseload.add("3C", "tomorrow", urgency="tomorrow")  # due Fri 27.11
     now = caseload.add("4D", "now", urgency="now")  # due Thu 26.11
     closed = caseload.add("5E", "closed", urgency="now")
     caseload.close(closed.id)
-    queue = caseload.open_requests()
-    assert [r.id for r in queue] == [overdue.id, now.id, tomorrow.id, later.id]
-    assert [r.lane(date(2026, 11, 26), caseload.calendar) for r in queue] == [
-        "now",
-        "now",
-        "tomorrow",
-        "later",
-    ]
+    queue = caseload.day_queue()
+    ids = {lane: [row.id for row in rows] for lane, rows in queue.lanes.items()}
+    assert ids == {
+        "now": [overdue.id, now.id, old_later.id, follow_up.id],
+        "tomorrow": [tomorrow.id],
+        "later": [later.id],
+        "ongoing": [quiet.id],
+    }
+    assert [r.id for r in caseload.open_requests()] == [*ids["now"], tomorrow.id, later.id, quiet.id]
+    row = queue.row(quiet.id)
+    assert (row.waited, row.since_contact, row.overdue) == (0, 3, False)  # reached at once; seen Mon
 
 
 def test_time_cannot_end_after_now(caseload: Caseload) -> None:

@@ -95,9 +95,9 @@ def test_received_and_targets(after_the_fact) -> None:
 
 def test_breaches_count_school_days_late_over_the_holiday(after_the_fact) -> None:
     assert after_the_fact["breaches"] == [
-        {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-11", "first_contact": "2026-05-18",
+        {"id": 1, "pupil": "C3", "urgency": "later", "due": "2026-05-11", "handled": "2026-05-18",
          "school_days_late": 4},
-        {"id": 2, "pupil": "A1", "urgency": "now", "due": "2026-05-11", "first_contact": "2026-05-13",
+        {"id": 2, "pupil": "A1", "urgency": "now", "due": "2026-05-11", "handled": "2026-05-13",
          "school_days_late": 2},
     ]  # fmt: skip
 
@@ -149,8 +149,7 @@ def test_waits_by_source(after_the_fact) -> None:
     assert after_the_fact["waits_by_source"] == {
         "teacher": {"count": 1, "median_school_days": 2},
         "parent": {"count": 1, "median_school_days": 0},
-        "nurse": {"count": 1, "median_school_days": 0},
-    }
+    }  # D4, closed without contact, had none: a close is not a contact
 
 
 def test_the_same_week_recorded_live_gives_the_same_review(tmp_path: Path, clock, after_the_fact) -> None:
@@ -284,7 +283,7 @@ def test_report_csv_has_one_table_per_section(recorded: Path, capsys) -> None:
     )]  # fmt: skip
     breaches = list(csv.reader(io.StringIO("\n".join(blocks[2].splitlines()[1:]))))
     assert breaches == [
-        ["id", "pupil", "urgency", "due", "first_contact", "school_days_late"],
+        ["id", "pupil", "urgency", "due", "handled", "school_days_late"],
         ["1", "C3", "later", "2026-05-11", "2026-05-18", "4"],
         ["2", "A1", "now", "2026-05-11", "2026-05-13", "2"],
     ]

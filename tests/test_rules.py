@@ -102,14 +102,25 @@ def test_a_postponement_moves_the_due_date_later_and_skips_to_a_school_day() -> 
 # -- first contact and the target ----------------------------------------------------------
 
 
-def test_first_contact_is_the_earliest_linked_time_entry_or_the_close() -> None:
+def test_first_contact_is_the_earliest_linked_time_entry_and_a_close_is_none() -> None:
     request = new("now", "2026-11-26T10:00")
     entries = [entry("2026-11-27T09:00"), entry("2026-11-26T14:00"), entry("2026-11-26T11:00", request_id=2)]
     assert request.first_contact(entries) == at("2026-11-26T14:00")
     closed = ops.close(request, "no-action", at("2026-11-26T12:00"))
-    assert closed.first_contact(entries) == at("2026-11-26T12:00")
-    assert closed.first_contact([]) == at("2026-11-26T12:00")
+    assert closed.first_contact(entries) == at("2026-11-26T14:00")
+    assert closed.first_contact([]) is None
     assert request.first_contact([]) is None
+
+
+def test_handled_is_the_first_contact_or_a_close_that_still_stands() -> None:
+    request = new("now", "2026-11-26T10:00")  # target Thu 26.11
+    closed = ops.close(request, "no-action", at("2026-11-26T12:00"))
+    assert closed.handled(None) == at("2026-11-26T12:00")
+    assert closed.target_met(closed.handled(None), d("2026-11-30")) is True  # a close that stands meets it
+    assert closed.handled(at("2026-11-26T11:00")) == at("2026-11-26T11:00")  # the earlier of the two
+    reopened = ops.reopen(closed, at("2026-11-27T08:00"), CAL, LATER)
+    assert reopened.handled(None) is None  # the close no longer stands
+    assert reopened.target_met(None, d("2026-11-30")) is False
 
 
 def test_a_downgrade_never_hides_a_missed_target() -> None:
@@ -169,13 +180,15 @@ def test_closing_ends_the_wait() -> None:
     assert slips(after, [], "2026-12-10T10:00") == [d("2026-11-26")]
 
 
-def test_after_first_contact_a_passed_due_date_is_overdue_but_no_slip() -> None:
+def test_after_first_contact_a_passed_next_step_is_overdue_but_no_slip() -> None:
     request = new("now", "2026-11-26T10:00")
-    request = ops.postpone(request, d("2026-11-30"), at("2026-11-26T14:00"), CAL, why="follow-up")
     contact = [entry("2026-11-26T13:00")]
+    request = ops.next_step(request, d("2026-11-30"), at("2026-11-26T14:00"), CAL, at("2026-11-26T13:00"))
     assert slips(request, contact, "2026-12-02T10:00") == []
-    assert request.is_overdue(d("2026-12-02"))
-    assert request.lane(d("2026-12-02"), CAL) == "now"
+    standing = request.standing(contact, d("2026-12-02"), CAL)
+    assert (standing.phase, standing.next_step, standing.lane, standing.overdue) == (
+        "ongoing", d("2026-11-30"), "now", True,
+    )  # fmt: skip
 
 
 def test_slips_come_from_the_history_alone_whenever_it_was_recorded() -> None:
@@ -207,7 +220,145 @@ def test_the_lane_follows_the_calendar(due: str, today: str, lane: str) -> None:
     request = new("now", "2026-11-20T09:00")
     request = ops.postpone(request, d(due), at("2026-11-20T10:00"), CAL) if d(due) > request.due else request
     assert request.due == d(due)
-    assert request.lane(d(today), CAL) == lane
+    assert request.standing([], d(today), CAL).lane == lane
+    # Once reached, the same date as a next step puts it in the same lane.
+    contacted = ops.next_step(new("now", "2026-11-20T09:00"), d(due), at("2026-11-20T10:00"), CAL,
+                              at("2026-11-20T09:30"))  # fmt: skip
+    assert contacted.standing([entry("2026-11-20T09:30")], d(today), CAL).lane == lane
+
+
+# -- phases, next steps, order --------------------------------------------------------------
+
+
+def test_the_phase_comes_from_contact_and_the_close() -> None:
+    request = new("later", "2026-11-26T10:00")
+    assert request.standing([], d("2026-11-26"), CAL).phase == "waiting"
+    assert request.standing([entry("2026-11-26T11:00")], d("2026-11-26"), CAL).phase == "ongoing"
+    closed = ops.close(request, "resolved", at("2026-11-26T12:00"))
+    assert closed.standing([], d("2026-11-26"), CAL).phase == "closed"
+    reopened = ops.reopen(closed, at("2026-11-27T09:00"), CAL, LATER)  # due Fri 04.12
+    assert reopened.standing([], d("2026-11-27"), CAL).phase == "waiting"  # never reached
+    again = reopened.standing([entry("2026-11-26T11:00")], d("2026-11-27"), CAL)
+    assert (again.phase, again.next_step, again.lane) == ("ongoing", d("2026-12-04"), "later")
+
+
+def test_an_ongoing_case_with_no_next_step_is_in_the_ongoing_lane_and_never_overdue() -> None:
+    request = new("now", "2026-11-16T10:00")  # due Mon 16.11, long passed
+    standing = request.standing([entry("2026-11-17T09:00"), entry("2026-11-19T09:00")], d("2026-11-26"), CAL)
+    assert (standing.phase, standing.next_step, standing.action_date, standing.lane, standing.overdue) == (
+        "ongoing", None, None, "ongoing", False,
+    )  # fmt: skip
+    assert (standing.first_contact, standing.last_contact) == (at("2026-11-17T09:00"), at("2026-11-19T09:00"))
+
+
+def test_a_next_step_is_set_moved_and_cleared() -> None:
+    contact = at("2026-11-26T10:30")
+    times = [entry("2026-11-26T10:30")]
+    request = ops.next_step(new("now", "2026-11-26T10:00"), d("2026-11-28"), at("2026-11-26T11:00"), CAL, contact,
+                            why="see her after the weekend")  # fmt: skip
+    assert request.next_step(contact) == d("2026-11-30")  # Saturday: the next school day
+    assert request.latest_event.why == "see her after the weekend"
+    # Postponing an ongoing case moves its next step, and is recorded as a postponement.
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-27T09:00"), CAL, first_contact=contact)
+    assert (request.latest_event.from_due, request.latest_event.to_due) == (d("2026-11-30"), d("2026-12-02"))
+    assert request.standing(times, d("2026-11-27"), CAL).next_step == d("2026-12-02")
+    # A classification once reached sets the next step as it sets the due date.
+    request = ops.classify(request, "tomorrow", at("2026-11-27T10:00"), CAL, LATER)
+    assert request.standing(times, d("2026-11-27"), CAL).next_step == d("2026-11-30")
+    request = ops.next_step(request, None, at("2026-11-27T11:00"), CAL, contact)
+    assert request.standing(times, d("2026-11-27"), CAL).lane == "ongoing"
+    assert Request.from_doc(1, request.to_doc()) == request
+
+
+@pytest.mark.parametrize(
+    ("step", "when", "contact", "message"),
+    [
+        ("2026-11-27", "2026-11-26T11:00", None, "no contact yet"),  # a waiting request
+        ("2026-11-27", "2026-11-26T11:00", "2026-11-26T12:00", "no contact yet"),  # contact after it
+        ("2026-11-25", "2026-11-26T11:00", "2026-11-26T10:30", "has passed"),
+        ("2028-12-01", "2026-11-26T11:00", "2026-11-26T10:30", "more than two years ahead"),
+        (None, "2026-11-26T11:00", "2026-11-26T10:30", "has no next step"),
+        ("2026-11-26", "2026-11-26T09:00", "2026-11-26T08:00", "record actions in the order"),
+    ],
+)
+def test_bad_next_steps_are_refused(step: str | None, when: str, contact: str | None, message: str) -> None:
+    request = new("now", "2026-11-26T10:00")
+    with pytest.raises(TriageError, match=message):
+        ops.next_step(request, step and d(step), at(when), CAL, contact and at(contact))
+
+
+def test_a_next_step_on_a_closed_request_is_refused() -> None:
+    closed = ops.close(new("now", "2026-11-26T10:00"), "resolved", at("2026-11-26T11:00"))
+    with pytest.raises(TriageError, match="closed"):
+        ops.next_step(closed, d("2026-11-30"), at("2026-11-26T12:00"), CAL, at("2026-11-26T10:30"))
+
+
+def test_postponing_an_ongoing_case_with_no_next_step_is_refused() -> None:
+    with pytest.raises(TriageError, match="no next step to postpone"):
+        ops.postpone(new("now", "2026-11-26T10:00"), d("2026-12-01"), at("2026-11-26T11:00"), CAL,
+                     first_contact=at("2026-11-26T10:30"))  # fmt: skip
+
+
+def test_within_a_lane_waiting_requests_come_first_by_class_then_ongoing_by_next_step() -> None:
+    today = d("2026-11-26")
+    requests = {
+        1: new("later", "2026-11-16T09:00"),  # due Mon 23.11: overdue, class later
+        2: new("now", "2026-11-26T08:00"),  # due today, class now
+        3: new("now", "2026-11-23T08:00"),  # due Mon 23.11, class now
+        4: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-25"), at("2026-11-20T10:00"), CAL,
+                         at("2026-11-20T09:00")),  # ongoing, next step yesterday  # fmt: skip
+        5: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-24"), at("2026-11-20T10:00"), CAL,
+                         at("2026-11-20T09:00")),  # ongoing, next step the day before  # fmt: skip
+        6: new("tomorrow", "2026-11-25T08:00"),  # due today, class tomorrow
+    }
+    requests = {k: Request.from_doc(k, r.to_doc()) for k, r in requests.items()}
+    times = [TimeEntry(n, at("2026-11-20T09:00"), 30, "conversation", n) for n in (4, 5)]
+    standing = {k: r.standing(times, today, CAL) for k, r in requests.items()}
+    assert all(s.lane == "now" for s in standing.values())
+    order = sorted(requests, key=lambda k: standing[k].order(requests[k]))
+    assert order == [3, 2, 6, 1, 5, 4]
+
+
+def test_the_ongoing_lane_puts_the_longest_unseen_first() -> None:
+    requests = [Request.from_doc(n, new("now", "2026-11-02T08:00").to_doc()) for n in (1, 2, 3)]
+    times = [
+        TimeEntry(1, at("2026-11-03T09:00"), 30, "conversation", 1),
+        TimeEntry(2, at("2026-11-20T09:00"), 30, "conversation", 1),  # 1 last seen Fri 20.11
+        TimeEntry(3, at("2026-11-10T09:00"), 30, "conversation", 2),  # 2 last seen Tue 10.11
+        TimeEntry(4, at("2026-11-24T09:00"), 30, "conversation", 3),
+    ]
+    standing = [r.standing(times, d("2026-11-26"), CAL) for r in requests]
+    assert [s.lane for s in standing] == ["ongoing"] * 3
+    ordered = sorted(zip(requests, standing, strict=True), key=lambda pair: pair[1].order(pair[0]))
+    assert [r.id for r, _ in ordered] == [2, 1, 3]
+
+
+# -- follow-ups -----------------------------------------------------------------------------
+
+
+def test_a_next_step_kept_on_its_day_or_before_is_on_time() -> None:
+    times = [entry("2026-11-23T09:00"), entry("2026-11-26T13:00")]
+    request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-26"), at("2026-11-23T10:00"), CAL,
+                            at("2026-11-23T09:00"))  # fmt: skip
+    assert request.follow_ups(times, at("2026-11-26T12:00")) == []  # its day has not ended yet
+    assert request.follow_ups(times, at("2026-11-30T12:00")) == [(d("2026-11-26"), at("2026-11-26T13:00"))]
+
+
+def test_a_next_step_whose_day_passed_without_contact_is_late_until_contact() -> None:
+    first = [entry("2026-11-23T09:00")]
+    request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-25"), at("2026-11-23T10:00"), CAL,
+                            at("2026-11-23T09:00"))  # fmt: skip
+    assert request.follow_ups(first, at("2026-11-26T08:00")) == [(d("2026-11-25"), None)]
+    late = [*first, entry("2026-11-27T10:00")]
+    assert request.follow_ups(late, at("2026-11-30T08:00")) == [(d("2026-11-25"), at("2026-11-27T10:00"))]
+
+
+def test_a_next_step_moved_before_its_day_never_fell_due() -> None:
+    first = [entry("2026-11-23T09:00")]
+    request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-25"), at("2026-11-23T10:00"), CAL,
+                            at("2026-11-23T09:00"))  # fmt: skip
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-24T10:00"), CAL, first_contact=at("2026-11-23T09:00"))
+    assert request.follow_ups(first, at("2026-11-30T08:00")) == []
 
 
 # -- refusals ------------------------------------------------------------------------------
@@ -220,6 +371,7 @@ def test_the_lane_follows_the_calendar(due: str, today: str, lane: str) -> None:
         (lambda r: ops.classify(r, "soon", at("2026-11-26T11:00"), CAL, LATER), "unknown urgency 'soon'"),
         (lambda r: ops.postpone(r, d("2026-11-27"), at("2026-11-26T11:00"), CAL), "not later than"),
         (lambda r: ops.postpone(r, d("2026-11-20"), at("2026-11-26T11:00"), CAL), "has passed"),
+        (lambda r: ops.postpone(r, d("2028-12-01"), at("2026-11-26T11:00"), CAL), "more than two years"),
         (lambda r: ops.close(r, "fixed", at("2026-11-26T11:00")), "unknown outcome 'fixed'"),
         (lambda r: ops.reopen(r, at("2026-11-26T11:00"), CAL, LATER), "open already"),
         (lambda r: ops.close(r, "resolved", at("2026-11-26T09:00")), "record actions in the order"),

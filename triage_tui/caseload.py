@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from .core import operations as ops
 from .core.errors import TriageError
 from .core.model import Request, TimeEntry, Timer
-from .core.queue import DayQueue, day_queue, queue_order
+from .core.queue import DayQueue, day_queue
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
@@ -93,9 +93,30 @@ class Caseload:
         )  # fmt: skip
 
     def postpone(
-        self, request_id: int, due: date, *, why: str | None = None, at: datetime | None = None
+        self, request_id: int, to: date, *, why: str | None = None, at: datetime | None = None
     ) -> Request:
-        return self._change(request_id, at, lambda r, at: ops.postpone(r, due, at, self.calendar, why))
+        """Move its action date later: the due date while it waits, else its next step."""
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            request = self._get(tx, request_id)
+            contact = request.first_contact(tx.time_of(request_id))
+            request = ops.postpone(request, to, at, self.calendar, why, contact)
+            tx.put_request(request)
+        return request
+
+    def next_step(
+        self, request_id: int, step: date | None, *, why: str | None = None, at: datetime | None = None
+    ) -> Request:
+        """Set (None: clear) the date of an ongoing case's next planned action."""
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            self._next_step(tx, request_id, step, at, why)
+            return self._get(tx, request_id)
+
+    def _next_step(self, tx: Any, request_id: int, step: date | None, at: datetime, why: str | None) -> None:
+        request = self._get(tx, request_id)
+        contact = request.first_contact(tx.time_of(request_id))
+        tx.put_request(ops.next_step(request, step, at, self.calendar, contact, why))
 
     def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:
         return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at))
@@ -117,8 +138,10 @@ class Caseload:
         request_id: int | None = None,
         note: str | None = None,
         start: datetime | None = None,
+        next_step: date | None = None,
     ) -> TimeEntry:
-        """Log time. Without `start`, the time is taken to have just been spent."""
+        """Log time. Without `start`, the time is taken to have just been spent. With
+        `next_step`, the request's next planned action is set too, in the same action."""
         if not 1 <= minutes <= 24 * 60:
             raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
         start = self._moment(start) if start is not None else self.now() - timedelta(minutes=minutes)
@@ -128,7 +151,23 @@ class Caseload:
                 "ends_after_now", minutes=minutes, start=start,
             )  # fmt: skip
         with self.store.transaction(self.now().date()) as tx:
-            return self._log(tx, start, minutes, activity, request_id, note)
+            entry = self._log(tx, start, minutes, activity, request_id, note)
+            self._then_next_step(tx, entry, next_step)
+            return entry
+
+    def _then_next_step(self, tx: Any, entry: TimeEntry | None, step: date | None) -> None:
+        """The next step planned at a contact, recorded as of its end (or the request's
+        latest event, if that came after: a history stays in time order)."""
+        if step is None:
+            return
+        if entry is None:
+            raise TriageError("the timer ran for less than a minute, so there is no contact to plan a next step from",
+                              "next_step_no_time")  # fmt: skip
+        if entry.request_id is None:
+            raise TriageError("a next step needs time logged on a request", "next_step_unlinked")
+        latest = self._get(tx, entry.request_id).latest_event.at
+        at = min(max(entry.end, latest), self.now())
+        self._next_step(tx, entry.request_id, step, at, None)
 
     def _log(self, tx: Any, start: datetime, minutes: int, activity: str,
              request_id: int | None, note: str | None) -> TimeEntry:  # fmt: skip
@@ -169,11 +208,13 @@ class Caseload:
             tx.set_timer(timer)
         return timer, stopped
 
-    def stop_timer(self, *, at: datetime | None = None) -> TimeEntry | None:
+    def stop_timer(self, *, at: datetime | None = None, next_step: date | None = None) -> TimeEntry | None:
         said_when = at is not None
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
-            return self._stop(tx, at, said_when)
+            entry = self._stop(tx, at, said_when)
+            self._then_next_step(tx, entry, next_step)
+            return entry
 
     def _stop(self, tx: Any, at: datetime, said_when: bool) -> TimeEntry | None:
         """Stop the timer and log its time; under a minute is taken for a stray key and not
@@ -205,25 +246,23 @@ class Caseload:
         return self.store.snapshot()[2]
 
     def open_requests(self) -> list[Request]:
-        """Open requests by lane, then due date, then class, then id."""
-        today = self.now().date()
-        requests = [r for r in self.store.snapshot()[0].values() if r.is_open]
-        return sorted(requests, key=lambda r: queue_order(r, today, self.calendar))
+        """Open requests, lane by lane, each lane in its order."""
+        return [row.request for row in self.day_queue().rows()]
 
     def day_queue(self) -> DayQueue:
         """What the queue screen shows now, from one read of the hot data."""
         requests, entries, timer = self.store.snapshot()
         return day_queue(requests, entries, timer, self.now(), self.calendar)
 
-    def all_requests(self) -> tuple[list[Request], list[TimeEntry]]:
-        """Every request, open ones in queue order first, then closed ones newest first."""
+    def all_requests(self, pupil: str | None = None) -> tuple[list[Request], list[TimeEntry]]:
+        """Every request (of one pupil, if given), open ones in queue order first, then
+        closed ones newest first."""
         requests, entries = self.store.everything()
-        today = self.now().date()
-        open_ = sorted(
-            (r for r in requests.values() if r.is_open), key=lambda r: queue_order(r, today, self.calendar)
-        )
+        if pupil is not None:
+            requests = {k: r for k, r in requests.items() if r.pupil.casefold() == pupil.casefold()}
+        queue = day_queue(requests, entries, None, self.now(), self.calendar)
         closed = sorted((r for r in requests.values() if not r.is_open), key=lambda r: -r.id)
-        return open_ + closed, list(entries.values())
+        return [row.request for row in queue.rows()] + closed, list(entries.values())
 
     def find(self, request_id: int) -> tuple[Request, list[TimeEntry]]:
         found = self.store.find(request_id)

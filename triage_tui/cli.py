@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .core.errors import TriageError
-from .core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry
+from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, is_downgrade
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment
 from .core.text import printable
 
@@ -81,8 +81,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--urgency", default="later", choices=URGENCIES, help="default later")
 
-    p = command("list", "open requests by lane, then due date", as_json)
+    p = command("list", "open requests by lane: now, tomorrow, later, ongoing", as_json)
     p.add_argument("--all", action="store_true", help="closed requests too")
+    p.add_argument("--pupil", metavar="CODE", help="every request of one pupil, open and closed")
 
     p = command("show", "a request with its full history and time", as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
@@ -97,6 +98,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("when", metavar="WHEN", help="the new due date (counted from --at when given)")
     p.add_argument("--why", metavar="TEXT", help="why (optional)")
 
+    p = command("next", "set the next step of an ongoing case (none: clear it)", at, as_json)
+    p.add_argument("id", type=_request_id, metavar="ID")
+    p.add_argument("when", metavar="WHEN|none", help="the date of the next planned action, or none")
+    p.add_argument("--why", metavar="TEXT", help="why (optional)")
+
     p = command("log", "log time spent, on a request or unlinked", at, as_json)
     p.add_argument("duration", type=_duration, metavar="DURATION", help=DURATION_FORMS)
     p.add_argument(
@@ -104,6 +110,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--request", type=_request_id, metavar="ID")
     p.add_argument("--note", metavar="TEXT")
+    p.add_argument("--next", metavar="WHEN", help="the request's next step, planned at this contact")
 
     p = command("unlog", "take back time logged by mistake", as_json)
     p.add_argument(
@@ -118,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="ACTIVITY",
         help="default conversation on a request, other without",
     )
-    command("stop", "stop the timer and log its time", at, as_json)
+    p = command("stop", "stop the timer and log its time", at, as_json)
+    p.add_argument("--next", metavar="WHEN", help="the request's next step, planned at this contact")
 
     p = command("done", "close a request", at, as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
@@ -257,6 +265,10 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         base = (at or now).date()
         due = parse_date(args.when, base, caseload.calendar)
         request = caseload.postpone(args.id, due, why=args.why, at=at)
+    elif command == "next":
+        clear = args.when.strip().casefold() in ("none", "ingen")
+        step = None if clear else parse_date(args.when, (at or now).date(), caseload.calendar)
+        request = caseload.next_step(args.id, step, why=args.why, at=at)
     elif command == "done":
         request = caseload.close(args.id, args.outcome, at=at)
     elif command == "reopen":
@@ -269,8 +281,12 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
 
 
 def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
+    step = None
+    if getattr(args, "next", None):
+        step = parse_date(args.next, caseload.now().date(), caseload.calendar)
     if args.command == "log":
-        entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at)
+        entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at,
+                             next_step=step)  # fmt: skip
         _print_json(entry.as_json()) if args.json else print(f"logged {_entry_line(entry)}")
         return 0
     if args.command == "start":
@@ -283,7 +299,7 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
         on = f" on #{timer.request_id}" if timer.request_id else ""
         print(f"timer started{on} at {timer.start:%H:%M} ({timer.activity})")
         return 0
-    entry = caseload.stop_timer(at=at)
+    entry = caseload.stop_timer(at=at, next_step=step)
     if args.json:
         _print_json(entry.as_json() if entry else {"logged": None})
     elif entry is None:
@@ -319,31 +335,24 @@ def printable_lines(text: str) -> str:
 
 
 def _list(caseload: Any, args: argparse.Namespace) -> int:
-    if args.all:
-        requests, entries = caseload.all_requests()
+    if args.all or args.pupil:
+        requests, entries = caseload.all_requests(args.pupil)
     else:
         requests, entries = caseload.open_requests(), caseload.recent_entries()
     timer = caseload.timer
+    infos = [caseload.describe(r, entries) for r in requests]
     if args.json:
-        _print_json({
-            "requests": [caseload.describe(r, entries) for r in requests],
-            "timer": timer.to_doc() if timer else None,
-        })  # fmt: skip
+        _print_json({"requests": infos, "timer": timer.to_doc() if timer else None})
         return 0
-    today = caseload.now().date()
-    lanes: dict[str, list[Request]] = {"now": [], "tomorrow": [], "later": [], "closed": []}
-    for r in requests:
-        lanes[r.lane(today, caseload.calendar) if r.is_open else "closed"].append(r)
+    lanes: dict[str, list[dict[str, Any]]] = {lane: [] for lane in (*LANES, "closed")}
+    for info in infos:
+        lanes[info["lane"] or "closed"].append(info)
     for lane, members in lanes.items():
-        if lane == "closed" and not args.all:
+        if lane == "closed" and not (args.all or args.pupil):
             continue
         print(f"{lane.upper()} ({len(members)})")
-        for r in members:
-            marks = [m for m, on in (("overdue", r.is_overdue(today)), ("downgraded", r.downgrades()),
-                                     ("postponed", r.postponements())) if on]  # fmt: skip
-            state = r.outcome if not r.is_open else r.urgency
-            print(f"  #{r.id:<5} {printable(r.pupil):<10} {r.source:<9} {state:<9} due {_day(r.due)}  "
-                  f"{printable(r.summary)}{'  [' + ', '.join(marks) + ']' if marks else ''}")  # fmt: skip
+        for info in members:
+            print("  " + _list_line(info))
         if not members:
             print("  (none)")
     if timer:
@@ -353,13 +362,40 @@ def _list(caseload: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _list_line(info: dict[str, Any]) -> str:
+    """One request in `triage list`: who, what, and why it stands where it does."""
+    if info["status"] == "closed":
+        state, when = info["outcome"], f"closed, {info['minutes']} min logged"
+    elif info["phase"] == "waiting":
+        state, when = "new", f"due {_day(info['due'])}, waited {info['waiting_school_days']} school days"
+    else:
+        step = f"next {_day(info['next_step'])}" if info["next_step"] else "no next step"
+        state, when = "follow-up", f"{step}, last seen {_day(info['last_contact'][:10])}"
+    marks = [m for m in ("overdue",) if info["overdue"]]
+    marks += [m for m, kind in (("downgraded", "classified"), ("postponed", "postponed"))
+              if any(e["type"] == kind and (kind != "classified" or _downgrade(e)) for e in info["events"])]  # fmt: skip
+    return (f"#{info['id']:<5} {printable(info['pupil']):<10} {info['source']:<9} {info['urgency']:<8} "
+            f"{state:<9}  {when}  {printable(info['summary'])}"
+            f"{'  [' + ', '.join(marks) + ']' if marks else ''}")  # fmt: skip
+
+
+def _downgrade(event: dict[str, Any]) -> bool:
+    return is_downgrade(event["from"], event["to"])
+
+
 def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | None, as_json: bool,
                    history: bool) -> int:  # fmt: skip
     info = caseload.describe(request, entries)
     if as_json:
         _print_json(info)
         return 0
-    status = info["outcome"] if info["status"] == "closed" else f"{info['lane']} lane"
+    if info["status"] == "closed":
+        status = info["outcome"]
+    elif info["phase"] == "waiting":
+        status = f"{info['lane']} lane · new, no contact yet"
+    else:
+        step = f"next step {_day(info['next_step'])}" if info["next_step"] else "no next step"
+        status = f"{info['lane']} lane · follow-up, {step}"
     print(f"#{request.id} {printable(request.pupil)} · {request.urgency} · due {_day(request.due)} · "
           f"{status} · from {request.source}")  # fmt: skip
     print(f"  {printable(request.summary)}")
@@ -369,6 +405,8 @@ def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | N
     contact = info["first_contact"] or "none yet"
     print(f"target {info['target_due']} ({met}); first contact: {contact}; "
           f"waited {info['waiting_school_days']} school days")  # fmt: skip
+    if info["last_contact"]:
+        print(f"last contact: {info['last_contact']} ({info['school_days_since_contact']} school days ago)")
     print("history:")
     for event in request.events:
         print(f"  {event.at:%Y-%m-%d %H:%M}  {_event_line(event)}")
@@ -389,6 +427,8 @@ def _event_line(e: Any) -> str:
         return f"classified {change}, due {_day(e.due)}{why}"
     if e.type == "postponed":
         return f"postponed {_day(e.from_due)} → {_day(e.to_due)}{why}"
+    if e.type == "next_step":
+        return (f"next step {_day(e.step)}" if e.step else "next step cleared") + why
     if e.type == "closed":
         return f"closed ({e.outcome})"
     if e.type == "reopened":
@@ -403,7 +443,9 @@ def _entry_line(entry: TimeEntry) -> str:
     return f"{entry.minutes} min {entry.activity}{on}, from {entry.start:%a %d.%m %H:%M} (entry {entry.id})"
 
 
-def _day(d: date) -> str:
+def _day(d: date | str) -> str:
+    if isinstance(d, str):
+        d = date.fromisoformat(d)
     return f"{WEEKDAYS[d.weekday()]} {d:%d.%m.%Y}"
 
 

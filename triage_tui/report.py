@@ -82,8 +82,8 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
                 f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time{pending}."
             )
     for b in review["breaches"]:
-        when = (f"reached {_day(b['first_contact'])}, {_n(b['school_days_late'], 'school day')} late"
-                if b["first_contact"] else "not reached yet")  # fmt: skip
+        when = (f"reached {_day(b['handled'])}, {_n(b['school_days_late'], 'school day')} late"
+                if b["handled"] else "not reached yet")  # fmt: skip
         item(f"#{b['id']} {b['pupil']} ({b['urgency']}, due {_day(b['due'])}): {when}")
 
     heading("What did I push aside?")
@@ -157,7 +157,7 @@ def tables(review: dict[str, Any]) -> str:
         ("waits_by_source", [{"source": s} | w for s, w in review["waits_by_source"].items()]),
     ]
     COLUMNS = {
-        "breaches": ["id", "pupil", "urgency", "due", "first_contact", "school_days_late"],
+        "breaches": ["id", "pupil", "urgency", "due", "handled", "school_days_late"],
         "downgrades": ["id", "pupil", "from", "to", "at", "why"],
         "postponements": ["id", "pupil", "from_due", "to_due", "at", "why"],
         "slips": ["id", "pupil", "due"],

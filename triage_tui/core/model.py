@@ -16,7 +16,10 @@ from .calendar import SchoolCalendar
 URGENCIES = ("now", "tomorrow", "later")
 SOURCES = ("pupil", "teacher", "parent", "principal", "nurse", "staff", "external")
 OUTCOMES = ("resolved", "referred", "withdrawn", "no-action")
-EVENT_TYPES = ("created", "classified", "postponed", "closed", "reopened", "edited")
+EVENT_TYPES = ("created", "classified", "postponed", "next_step", "closed", "reopened", "edited")
+PHASES = ("waiting", "ongoing", "closed")
+# Where an open request stands today: by its action date, or `ongoing` with no next step.
+LANES = ("now", "tomorrow", "later", "ongoing")
 # Each activity is direct (with pupils), indirect, or administrative, for the weekly split.
 ACTIVITIES = {
     "conversation": "direct",
@@ -62,7 +65,8 @@ class Event:
     from_due: date | None = None  # postponed
     to_due: date | None = None  # postponed
     outcome: str | None = None  # closed
-    why: str | None = None  # classified, postponed
+    why: str | None = None  # classified, postponed, next_step
+    step: date | None = None  # next_step: the date of the next planned action (None: cleared)
     # edited: which fields changed. Not the old values: an edit is how a full name typed by
     # mistake is taken out, and it must not stay in the history.
     fields: tuple[str, ...] | None = None
@@ -73,6 +77,8 @@ class Event:
             doc |= {"from": self.from_, "to": self.to, "due": _iso(self.due), "why": self.why}
         elif self.type == "postponed":
             doc |= {"from_due": _iso(self.from_due), "to_due": _iso(self.to_due), "why": self.why}
+        elif self.type == "next_step":
+            doc |= {"date": _iso(self.step), "why": self.why}
         elif self.type == "closed":
             doc["outcome"] = self.outcome
         elif self.type == "reopened":
@@ -97,6 +103,7 @@ class Event:
             to_due=day("to_due"),
             outcome=doc.get("outcome"),
             why=doc.get("why"),
+            step=day("date"),
             fields=tuple(doc["fields"]) if "fields" in doc else None,
         )
 
@@ -160,6 +167,29 @@ class Timer:
     def minutes_at(self, now: datetime) -> int:
         """Whole minutes run by `now`, rounded, and at least one."""
         return max(1, round((now - self.start).total_seconds() / 60))
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where a request stands today, derived from its history and its time (DESIGN.md:
+    phases, next step, lanes and order)."""
+
+    phase: str  # waiting (open, no contact yet), ongoing (open, contacted) or closed
+    first_contact: datetime | None
+    last_contact: datetime | None
+    next_step: date | None  # while ongoing
+    action_date: date | None  # what it waits for: the due date while waiting, else the next step
+    lane: str | None  # one of LANES while open
+    overdue: bool  # its action date has passed
+
+    def order(self, request: Request) -> tuple[Any, ...]:
+        """Its place in its lane: waiting requests first (by class, due date, id), then ongoing
+        ones (by next step, id); the Ongoing lane by last contact, oldest first."""
+        if self.lane == "ongoing":
+            return (self.last_contact, request.id)
+        if self.phase == "waiting":
+            return (0, URGENCIES.index(request.urgency), request.due, request.id)
+        return (1, 0, self.action_date, request.id)
 
 
 @dataclass(frozen=True)
@@ -253,16 +283,84 @@ class Request:
         return [e for e in self.events if e.type == "postponed"]
 
     def first_contact(self, entries: list[TimeEntry]) -> datetime | None:
-        """The earliest of the first linked time entry's start and the first close."""
-        moments = [t.start for t in entries if t.request_id == self.id]
-        moments += [e.at for e in self.events if e.type == "closed"]
+        """The start of the earliest time entry linked to it. A close is not a contact."""
+        return min((t.start for t in entries if t.request_id == self.id), default=None)
+
+    def handled(self, first_contact: datetime | None) -> datetime | None:
+        """The earlier of its first contact and a close that still stands."""
+        moments = [m for m in (first_contact, self.closed_at) if m is not None]
         return min(moments, default=None)
 
-    def target_met(self, first_contact: datetime | None, today: date) -> bool | None:
-        """True/False once known; None while there is no contact and the target has not passed."""
-        if first_contact is not None:
-            return first_contact.date() <= self.target_due
+    def target_met(self, handled: datetime | None, today: date) -> bool | None:
+        """True/False once known; None while it is not handled and the target has not passed."""
+        if handled is not None:
+            return handled.date() <= self.target_due
         return False if today > self.target_due else None
+
+    def _step_changes(self, first_contact: datetime | None) -> list[tuple[datetime, date | None]]:
+        """When the next step changed, and to what. Once it has had contact, a
+        classification, a reopening or a postponement sets the next step, as they set the
+        due date before; `next_step` sets or clears it; a close clears it."""
+        changes: list[tuple[datetime, date | None]] = []
+        for e in self.events:
+            ongoing = first_contact is not None and first_contact <= e.at
+            if e.type == "next_step":
+                changes.append((e.at, e.step))
+            elif e.type == "closed":
+                changes.append((e.at, None))
+            elif ongoing and (e.type == "reopened" or (e.type == "classified" and e.from_ is not None)):
+                changes.append((e.at, e.due))
+            elif ongoing and e.type == "postponed":
+                changes.append((e.at, e.to_due))
+        return changes
+
+    def next_step(self, first_contact: datetime | None) -> date | None:
+        """The date of its next planned action, as its history leaves it."""
+        changes = self._step_changes(first_contact)
+        return changes[-1][1] if changes else None
+
+    def follow_ups(self, entries: list[TimeEntry], now: datetime) -> list[tuple[date, datetime | None]]:
+        """The next steps whose day came while they stood, each with the contact that kept
+        it (on its day or before, or late), or None while none has come.
+
+        A next step stands from the change that set it until the next change. One changed
+        before its day ended, with no contact while it stood, never fell due: it was
+        postponed or cleared in time.
+        """
+        contacts = sorted(t.start for t in entries if t.request_id == self.id)
+        changes = self._step_changes(contacts[0] if contacts else None)
+        fell: list[tuple[date, datetime | None]] = []
+        for (set_at, step), (until, _) in zip(changes, [*changes[1:], (now, None)], strict=False):
+            if step is None:
+                continue
+            day_end = datetime.combine(step + timedelta(days=1), time())
+            kept = next((c for c in contacts if set_at <= c < until), None)
+            if kept is not None or day_end <= until:
+                contact = next((c for c in contacts if set_at <= c <= now), None)
+                fell.append((step, contact))
+        return fell
+
+    def standing(self, entries: list[TimeEntry], today: date, calendar: SchoolCalendar) -> Standing:
+        """Its phase, contacts, next step and lane today (`entries`: at least its own time)."""
+        mine = [t.start for t in entries if t.request_id == self.id]
+        first, last = min(mine, default=None), max(mine, default=None)
+        if not self.is_open:
+            return Standing("closed", first, last, None, None, None, False)
+        if first is None:
+            action: date | None = self.due
+            phase, step = "waiting", None
+        else:
+            step = action = self.next_step(first)
+            phase = "ongoing"
+        if action is None:
+            lane = "ongoing"
+        elif action <= today:
+            lane = "now"
+        elif action <= calendar.next_school_day(today):
+            lane = "tomorrow"
+        else:
+            lane = "later"
+        return Standing(phase, first, last, step, action, lane, action is not None and action < today)
 
     def slips(self, first_contact: datetime | None, now: datetime) -> list[date]:
         """Due dates that ended with no first contact yet, each counted once.
@@ -293,22 +391,13 @@ class Request:
         close_period(now)
         return slipped
 
-    def lane(self, today: date, calendar: SchoolCalendar) -> str:
-        """Where the request stands today: now (due today or overdue), tomorrow, or later."""
-        if self.due <= today:
-            return "now"
-        if self.due <= calendar.next_school_day(today):
-            return "tomorrow"
-        return "later"
-
-    def is_overdue(self, today: date) -> bool:
-        return self.is_open and self.due < today
-
     def describe(self, entries: list[TimeEntry], now: datetime, calendar: SchoolCalendar) -> dict[str, Any]:
         """The JSON form the CLI prints: stored fields plus everything derived."""
         mine = sorted((t for t in entries if t.request_id == self.id), key=lambda t: t.start)
-        contact = self.first_contact(mine)
         today = now.date()
+        standing = self.standing(mine, today, calendar)
+        contact, last = standing.first_contact, standing.last_contact
+        handled = self.handled(contact)
         return {
             "id": self.id,
             "pupil": self.pupil,
@@ -316,15 +405,21 @@ class Request:
             "summary": self.summary,
             "urgency": self.urgency,
             "due": self.due.isoformat(),
-            "lane": self.lane(today, calendar) if self.is_open else None,
+            "phase": standing.phase,
+            "next_step": _iso(standing.next_step),
+            "lane": standing.lane,
             "status": self.status,
             "outcome": self.outcome,
-            "overdue": self.is_overdue(today),
+            "overdue": standing.overdue,
             "created": self.created.isoformat(timespec="seconds"),
             "first_contact": _iso(contact),
+            "last_contact": _iso(last),
             "target_due": self.target_due.isoformat(),
-            "target_met": self.target_met(contact, today),
-            "waiting_school_days": calendar.school_days_between(self.created.date(), (contact or now).date()),
+            "target_met": self.target_met(handled, today),
+            # Two measures, named apart: from creation to first contact (or the close, or
+            # today), and since the last contact.
+            "waiting_school_days": calendar.school_days_between(self.created.date(), (handled or now).date()),
+            "school_days_since_contact": calendar.school_days_between(last.date(), today) if last else None,
             "minutes": sum(t.minutes for t in mine),
             "events": [e.to_doc() for e in self.events],
             "slips": [d.isoformat() for d in self.slips(contact, now)],

@@ -7,7 +7,7 @@ the stored history is always in time order.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .calendar import SchoolCalendar
 from .errors import TriageError
@@ -99,25 +99,73 @@ def classify(
 
 
 def postpone(
-    request: Request, due: date, at: datetime, calendar: SchoolCalendar, why: str | None = None
+    request: Request,
+    to: date,
+    at: datetime,
+    calendar: SchoolCalendar,
+    why: str | None = None,
+    first_contact: datetime | None = None,
 ) -> Request:
-    """Move the due date later by hand. A non-school day moves on to the next school day."""
+    """Move the action date later by hand: the due date while it waits for a first contact,
+    the next step once it has had one. A non-school day moves on to the next school day."""
     at = at.replace(microsecond=0)
     _check_order(request, at)
     if not request.is_open:
         raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
-    due = calendar.on_or_after(due)
-    if due < at.date():
+    ongoing = first_contact is not None and first_contact <= at
+    current = request.next_step(first_contact) if ongoing else request.due
+    if current is None:
         raise TriageError(
-            f"{due.isoformat()} has passed already; postpone to a later school day", "due_passed", due=due
-        )
-    if due <= request.due:
-        raise TriageError(
-            f"{due.isoformat()} is not later than the current due date {request.due.isoformat()}; "
-            "to make a request more urgent, classify it",
-            "not_later", due=due, current=request.due,
+            f"request {request.id} has no next step to postpone; set one with `triage next {request.id} WHEN`",
+            "no_next_step", id=request.id,
         )  # fmt: skip
-    return request.with_event(Event("postponed", at, from_due=request.due, to_due=due, why=_why(why)))
+    to = check_ahead(calendar.on_or_after(to), at)
+    if to <= current:
+        what = "next step" if ongoing else "due date"
+        raise TriageError(
+            f"{to.isoformat()} is not later than the current {what} {current.isoformat()}; "
+            "to make a request more urgent, classify it",
+            "not_later", due=to, current=current,
+        )  # fmt: skip
+    return request.with_event(Event("postponed", at, from_due=current, to_due=to, why=_why(why)))
+
+
+def next_step(
+    request: Request,
+    step: date | None,
+    at: datetime,
+    calendar: SchoolCalendar,
+    first_contact: datetime | None,
+    why: str | None = None,
+) -> Request:
+    """Set (or with None, clear) the date of an ongoing case's next planned action."""
+    at = at.replace(microsecond=0)
+    _check_order(request, at)
+    if not request.is_open:
+        raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
+    if first_contact is None or first_contact > at:
+        raise TriageError(
+            f"request {request.id} has had no contact yet: its due date says when; "
+            "to change it, classify or postpone it",
+            "next_step_waiting", id=request.id,
+        )  # fmt: skip
+    if step is not None:
+        step = check_ahead(calendar.on_or_after(step), at)
+    if step == request.next_step(first_contact):
+        raise TriageError(
+            f"request {request.id} has that next step already" if step else f"request {request.id} has no next step",
+            "same_next_step", id=request.id,
+        )  # fmt: skip
+    return request.with_event(Event("next_step", at, step=step, why=_why(why)))
+
+
+def check_ahead(day: date, at: datetime) -> date:
+    """A due date or next step: not passed at `at`, and at most two years ahead."""
+    if day < at.date():
+        raise TriageError(f"{day.isoformat()} has passed already; choose a later school day", "due_passed", due=day)
+    if day > at.date() + timedelta(days=2 * 366):
+        raise TriageError(f"{day.isoformat()} is more than two years ahead", "too_far_ahead", due=day)
+    return day
 
 
 def close(request: Request, outcome: str, at: datetime) -> Request:

@@ -1,4 +1,5 @@
-"""The day's queue as the app shows it: computed once, from the hot data, off the screen's thread."""
+"""The day's queue as the app and `triage list` show it: computed once, from the hot data
+(which holds every open request with all its time), off the screen's thread."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from .calendar import SchoolCalendar
-from .model import URGENCIES, Request, TimeEntry, Timer
-
-LANES = ("now", "tomorrow", "later")
+from .model import LANES, Request, Standing, TimeEntry, Timer
 
 
 @dataclass(frozen=True)
@@ -16,9 +15,9 @@ class QueueRow:
     """One open request where it stands today."""
 
     request: Request
-    lane: str
-    overdue: bool
-    waited: int  # school days since it came in
+    standing: Standing
+    waited: int  # school days from its creation to its first contact (or today)
+    since_contact: int | None  # school days since its last contact (None: never reached)
     downgraded: bool
     postponed: bool
     latest_time: TimeEntry | None  # the latest time logged on it, if any
@@ -26,6 +25,18 @@ class QueueRow:
     @property
     def id(self) -> int:
         return self.request.id
+
+    @property
+    def lane(self) -> str:
+        return self.standing.lane or "ongoing"
+
+    @property
+    def overdue(self) -> bool:
+        return self.standing.overdue
+
+    @property
+    def waiting(self) -> bool:
+        return self.standing.phase == "waiting"
 
 
 @dataclass(frozen=True)
@@ -52,11 +63,9 @@ class DayQueue:
     def row(self, request_id: int) -> QueueRow | None:
         return next((row for rows in self.lanes.values() for row in rows if row.id == request_id), None)
 
-
-def queue_order(request: Request, today: date, calendar: SchoolCalendar) -> tuple[int, date, int, int]:
-    """By lane, then due date, then class, then id."""
-    lane = request.lane(today, calendar)
-    return LANES.index(lane), request.due, URGENCIES.index(request.urgency), request.id
+    def rows(self) -> list[QueueRow]:
+        """Every open request, lane by lane, each lane in its order."""
+        return [row for lane in LANES for row in self.lanes[lane]]
 
 
 def day_queue(
@@ -67,35 +76,33 @@ def day_queue(
     calendar: SchoolCalendar,
 ) -> DayQueue:
     today = now.date()
-    latest: dict[int, TimeEntry] = {}
+    linked: dict[int, list[TimeEntry]] = {}
     minutes_today = 0
     for entry in entries.values():
         if entry.start.date() == today:
             minutes_today += entry.minutes
         if entry.request_id is not None:
-            known = latest.get(entry.request_id)
-            if known is None or entry.start > known.start:
-                latest[entry.request_id] = entry
-    lanes: dict[str, list[QueueRow]] = {lane: [] for lane in LANES}
-    open_requests = sorted(
-        (r for r in requests.values() if r.is_open), key=lambda r: queue_order(r, today, calendar)
-    )
-    for r in open_requests:
-        lane = r.lane(today, calendar)
-        lanes[lane].append(
-            QueueRow(
-                request=r,
-                lane=lane,
-                overdue=r.is_overdue(today),
-                waited=calendar.school_days_between(r.created.date(), today),
-                downgraded=bool(r.downgrades()),
-                postponed=bool(r.postponements()),
-                latest_time=latest.get(r.id),
-            )
+            linked.setdefault(entry.request_id, []).append(entry)
+    lanes: dict[str, list[tuple[tuple, QueueRow]]] = {lane: [] for lane in LANES}
+    for r in requests.values():
+        if not r.is_open:
+            continue
+        mine = linked.get(r.id, [])
+        standing = r.standing(mine, today, calendar)
+        first, last = standing.first_contact, standing.last_contact
+        row = QueueRow(
+            request=r,
+            standing=standing,
+            waited=calendar.school_days_between(r.created.date(), first.date() if first else today),
+            since_contact=calendar.school_days_between(last.date(), today) if last else None,
+            downgraded=bool(r.downgrades()),
+            postponed=bool(r.postponements()),
+            latest_time=max(mine, key=lambda t: t.start) if mine else None,
         )
+        lanes[row.lane].append((standing.order(r), row))
     return DayQueue(
         now=now,
-        lanes={lane: tuple(rows) for lane, rows in lanes.items()},
+        lanes={lane: tuple(row for _, row in sorted(rows, key=lambda pair: pair[0])) for lane, rows in lanes.items()},
         timer=timer,
         minutes_today=minutes_today,
         first_start=not requests and not entries,

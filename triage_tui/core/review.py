@@ -16,6 +16,7 @@ from .calendar import SchoolCalendar
 from .errors import TriageError
 from .model import ACTIVITIES, SOURCES, URGENCIES, Request, TimeEntry, is_downgrade
 
+QUIET_SCHOOL_DAYS = 10  # an ongoing case with no contact for this long is quiet: help it before it turns acute
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 
@@ -95,26 +96,29 @@ def weekly_review(
     received = {u: 0 for u in URGENCIES}
     targets = {u: {"due": 0, "met": 0, "pending": 0} for u in URGENCIES}
     breaches, downgrades, postponements, slips, open_at_end, silent_closes = [], [], [], [], [], []
+    follow_ups, quiet = [], []
     waits: dict[str, list[int]] = {}
     for r in sorted(requests, key=lambda r: r.id):
         first = r.first_classification.to or "later"
+        mine = by_request.get(r.id, [])
         first_contact = contact[r.id]
+        seen = first_contact if first_contact is not None and first_contact <= cutoff else None
+        then = as_of(r, cutoff)
+        # Contact after the week still tells how late it came; a close counts if it stood
+        # at the week's end.
+        handled = then.handled(first_contact) if then is not None else first_contact
         if in_week(r.created):
             received[first] += 1
         if day_in_week(r.target_due):
             targets[first]["due"] += 1
-            met = r.target_met(first_contact, last_day)
+            met = r.target_met(handled, last_day)
             targets[first]["met"] += met is True
-            targets[first]["pending"] += met is None  # not passed yet, and no contact yet
+            targets[first]["pending"] += met is None  # not passed yet, and not handled yet
             if met is False:
-                late = (
-                    calendar.school_days_between(r.target_due, first_contact.date())
-                    if first_contact
-                    else None
-                )
+                late = calendar.school_days_between(r.target_due, handled.date()) if handled else None
                 breaches.append({
                     "id": r.id, "pupil": r.pupil, "urgency": first, "due": r.target_due.isoformat(),
-                    "first_contact": first_contact.date().isoformat() if first_contact else None,
+                    "handled": handled.date().isoformat() if handled else None,
                     "school_days_late": late,
                 })  # fmt: skip
         for e in r.events:
@@ -129,29 +133,45 @@ def weekly_review(
                     "to_due": e.to_due.isoformat(), "at": e.at.isoformat(timespec="minutes"),  # type: ignore[union-attr]
                     "why": e.why,
                 })  # fmt: skip
-            elif e.type == "closed" and r.id not in by_request:
-                silent_closes = [c for c in silent_closes if c["id"] != r.id]  # its last close counts
-                silent_closes.append({"id": r.id, "pupil": r.pupil, "outcome": e.outcome})
+        # Closed without contact: the close still stands at the week's end, and no time was
+        # logged on it by then.
+        if then is not None and not then.is_open and in_week(then.closed_at) and seen is None:
+            silent_closes.append({"id": r.id, "pupil": r.pupil, "outcome": then.outcome})
         slips += [
             {"id": r.id, "pupil": r.pupil, "due": d.isoformat()}
             for d in r.slips(first_contact, cutoff)
             if day_in_week(d)
         ]
-        then = as_of(r, cutoff)
+        for step, kept in r.follow_ups(mine, cutoff):
+            if day_in_week(step):
+                on_time = kept is not None and kept.date() <= step
+                follow_ups.append({
+                    "id": r.id, "pupil": r.pupil, "next_step": step.isoformat(),
+                    "contact": kept.date().isoformat() if kept else None, "on_time": on_time,
+                    "school_days_late": None if on_time or kept is None
+                    else calendar.school_days_between(step, kept.date()),
+                })  # fmt: skip
         if then is not None and then.is_open:
-            reached = first_contact is not None and first_contact <= cutoff
-            waited_until = first_contact.date() if reached else last_day
+            waited_until = seen.date() if seen else last_day
             open_at_end.append({
                 "id": r.id, "pupil": r.pupil, "urgency": then.urgency, "due": then.due.isoformat(),
                 "waiting_school_days": calendar.school_days_between(r.created.date(), waited_until),
-                "first_contact": waited_until.isoformat() if reached else None,
+                "first_contact": waited_until.isoformat() if seen else None,
                 "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
             })  # fmt: skip
+            last_contact = max((t.start for t in mine if t.start <= cutoff), default=None)
+            if last_contact is not None:
+                days = calendar.school_days_between(last_contact.date(), last_day)
+                if days >= QUIET_SCHOOL_DAYS:
+                    quiet.append({"id": r.id, "pupil": r.pupil, "last_contact": last_contact.date().isoformat(),
+                                  "school_days": days, "next_step": _iso(then.next_step(seen))})  # fmt: skip
         if first_contact is not None and in_week(first_contact):
             days = calendar.school_days_between(r.created.date(), first_contact.date())
             waits.setdefault(r.source, []).append(days)
     open_at_end.sort(key=lambda item: (-item["waiting_school_days"], item["id"]))
     slips.sort(key=lambda item: (item["due"], item["id"]))
+    follow_ups.sort(key=lambda item: (item["next_step"], item["id"]))
+    quiet.sort(key=lambda item: (-item["school_days"], item["id"]))
 
     return {
         "week": str(week),
@@ -166,6 +186,8 @@ def weekly_review(
         "slips": slips,
         "open_at_end": open_at_end,
         "closed_without_contact": silent_closes,
+        "follow_ups": follow_ups,
+        "quiet_cases": quiet,
         "time": _time(week, entries, {r.id: r for r in requests}, contract_hours),
         "waits_by_source": {
             source: {"count": len(waits[source]), "median_school_days": _median(waits[source])}
@@ -199,6 +221,10 @@ def _time(week: Week, entries: list[TimeEntry], requests: dict[int, Request], co
         "direct_share": round(direct / total, 3) if total else None,
         "contract_minutes": round(contract_hours * 60),
     }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
 
 
 def _median(values: list[int]) -> float | int:

@@ -131,6 +131,15 @@ class Transaction:
         doc = self.tables["time"].get(str(entry_id))
         return None if doc is None else TimeEntry.from_doc(entry_id, doc)
 
+    def time_of(self, request_id: int) -> list[TimeEntry]:
+        """The time logged on a request (read it with `request` first: that brings back an
+        archived request's time too)."""
+        return [
+            TimeEntry.from_doc(int(key), doc)
+            for key, doc in self.tables["time"].items()
+            if doc.get("request") == request_id
+        ]
+
     def remove_time(self, entry_id: int) -> None:
         self._delete("time", entry_id)
 

@@ -301,7 +301,7 @@ class QueueScreen(Screen):
             request = self.caseload.add(
                 values["pupil"], values["summary"], source=values["source"], urgency=values["urgency"]
             )
-            lane = t(f"lane.{request.lane(self.caseload.now().date(), self.caseload.calendar)}")
+            lane = t(f"lane.{request.standing([], self.caseload.now().date(), self.caseload.calendar).lane}")
             return Done(t("msg.added", id=request.id, lane=lane, due=t.day(request.due)), request.id)
 
         self.open_form(

@@ -177,7 +177,7 @@ class ReviewScreen(Screen[None]):
         rows = []
         for b in review["breaches"]:
             late = (
-                t("review.late", days=b["school_days_late"]) if b["first_contact"] else t("review.no_contact")
+                t("review.late", days=b["school_days_late"]) if b["handled"] else t("review.no_contact")
             )
             rows.append(("breach", b["id"], b["pupil"], b["urgency"], b["due"], late))
         for s in review["slips"]:
