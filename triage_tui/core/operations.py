@@ -125,7 +125,7 @@ def postpone(
         raise TriageError(
             f"{to.isoformat()} is not later than the current {what} {current.isoformat()}; "
             "to make a request more urgent, classify it",
-            "not_later", due=to, current=current,
+            "not_later_step" if ongoing else "not_later", due=to, current=current,
         )  # fmt: skip
     return request.with_event(Event("postponed", at, from_due=current, to_due=to, why=_why(why)))
 

@@ -65,7 +65,7 @@ class TriageApp(App[None]):
         self.watcher = Watcher(caseload.store.version, self)
         self._last_action = threading.Event()  # set when the latest action asked for has run
         self._last_action.set()
-        self._forms: dict[tuple[tuple[str, bool], ...], Form] = {}
+        self._forms: dict[tuple[tuple[str, bool, bool], ...], Form] = {}
         self._request_screen: RequestScreen | None = None
         self._review_screen: ReviewScreen | None = None
 

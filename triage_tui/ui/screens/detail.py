@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from rich.text import Text
@@ -25,10 +25,11 @@ from ...store import StoreError
 from ..text import event_line, literal
 from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
+from .actions import ACTION_BINDINGS, RequestActions
 from .forms import Done, Field, Values
 
 
-class RequestScreen(Screen[None]):
+class RequestScreen(RequestActions, Screen[None]):
     @dataclass
     class Loaded(Message):
         request: Request
@@ -37,6 +38,7 @@ class RequestScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="back"),
+        *ACTION_BINDINGS,
         Binding("e", "edit", "Edit", id="edit"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
     ]
@@ -47,6 +49,7 @@ class RequestScreen(Screen[None]):
         self.t = t
         self.request_id = request_id
         self.request: Request | None = None
+        self.phase: str | None = None
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
@@ -82,7 +85,7 @@ class RequestScreen(Screen[None]):
     @on(Loaded)
     def show(self, message: Loaded) -> None:
         t, request, entries, info = self.t, message.request, message.entries, message.info
-        self.request = request
+        self.request, self.phase = request, info["phase"]
         text = Text()
         text.append(f"#{request.id} · ", style="bold")
         text.append_text(literal(request.pupil, "bold"))
@@ -97,6 +100,12 @@ class RequestScreen(Screen[None]):
                 due=t.day(request.due),
                 lane=lane,
             )
+            if info["phase"] == "waiting":
+                state += " · " + t("detail.new")
+            elif info["next_step"]:
+                state += " · " + t("detail.next_step", day=t.day(date.fromisoformat(info["next_step"])))
+            else:
+                state += " · " + t("detail.no_next_step")
         else:
             state = t("detail.state_closed", outcome=t(f"outcome.{request.outcome}"))
         met = {True: "met", False: "missed", None: "pending"}[info["target_met"]]
@@ -108,6 +117,11 @@ class RequestScreen(Screen[None]):
         )
         text.append(f"{state}\n{t('detail.target', due=t.day(request.target_due), state=t(f'target.{met}'))}"
                     f" · {contact_text}\n")  # fmt: skip
+        last = info["last_contact"]
+        if last and last != info["first_contact"]:
+            seen = datetime.fromisoformat(last)
+            text.append(t("detail.last_contact", when=f"{t.day(seen.date())} {seen:%H:%M}",
+                          days=info["school_days_since_contact"]) + "\n")  # fmt: skip
         if info["slips"]:
             dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")
@@ -127,6 +141,21 @@ class RequestScreen(Screen[None]):
 
     def action_back(self) -> None:
         self.dismiss(None)
+
+    # -- the same actions as in the queue, on this request ---------------------------------
+    def selected(self) -> Request | None:
+        return self.request
+
+    def selected_phase(self) -> str | None:
+        return self.phase
+
+    def done(self, result: Done | Exception) -> None:
+        if isinstance(result, Exception):
+            error = self.t("msg.save_failed", error=self.t.error(result))
+            self.notify(printable(error), severity="error", markup=False)
+            return
+        self.notify(printable(result.message), severity=result.severity, markup=False)
+        self.load()
 
     def action_edit(self) -> None:
         t, request = self.t, self.request

@@ -32,6 +32,7 @@ class Field:
     placeholder: str = ""
     options: Sequence[tuple[str, str]] = ()
     optional: bool = False
+    hint: Callable[[str], str] | None = None  # a line under the field, from what is typed
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ class Form(ModalScreen[Done | None]):
         self.saving = False
 
     @staticmethod
-    def shape(fields: Sequence[Field]) -> tuple[tuple[str, bool], ...]:
-        return tuple((f.name, bool(f.options)) for f in fields)
+    def shape(fields: Sequence[Field]) -> tuple[tuple[str, bool, bool], ...]:
+        return tuple((f.name, bool(f.options), f.hint is not None) for f in fields)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="form"):
@@ -91,6 +92,8 @@ class Form(ModalScreen[Done | None]):
                     yield Choice(f.options, f.value, id=f.name)
                 else:
                     yield Input(f.value, placeholder=f.placeholder, id=f.name)
+                if f.hint is not None:
+                    yield Label(literal(f.hint(f.value)), id=f"hint-{f.name}", classes="field-hint")
             yield Label("", id="error")
             yield Label(self.t("form.hint"), classes="form-hint")
 
@@ -111,6 +114,7 @@ class Form(ModalScreen[Done | None]):
             else:
                 box = self.query_one(f"#{f.name}", Input)
                 box.value, box.placeholder = f.value, f.placeholder
+            self.show_hint(f, f.value)
         self.query_one("#error", Label).update("")
         self.start()
 
@@ -119,6 +123,16 @@ class Form(ModalScreen[Done | None]):
 
     def values(self) -> Values:
         return {f.name: self.query_one(f"#{f.name}").value for f in self.fields}  # type: ignore[attr-defined]
+
+    def show_hint(self, field: Field, value: str) -> None:
+        if field.hint is not None:
+            self.query_one(f"#hint-{field.name}", Label).update(literal(field.hint(value)))
+
+    @on(Input.Changed)
+    def changed(self, event: Input.Changed) -> None:
+        field = next((f for f in self.fields if f.name == event.input.id), None)
+        if field is not None:
+            self.show_hint(field, event.value)
 
     @on(Input.Submitted)
     def action_submit(self) -> None:

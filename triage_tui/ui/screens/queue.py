@@ -19,7 +19,7 @@ from textual.widgets import Input, Static
 
 from ...caseload import Caseload
 from ...core.errors import TriageError
-from ...core.model import ACTIVITIES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, Timer, is_downgrade
+from ...core.model import SOURCES, URGENCIES, Request
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
@@ -29,19 +29,36 @@ from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
 from ..widgets.lane import LaneTable
 from ..widgets.status import StatusBar
+from .actions import ACTION_BINDINGS, RequestActions
 from .forms import Done, Field, Values
 
 
-class QueueScreen(Screen):
+def why(t: Messages, row: QueueRow) -> str:
+    """Why a request stands where it does, in words: new or a follow-up, its date, its marks."""
+    request, standing = row.request, row.standing
+    marks = [t(f"mark.{name}") for name, on in
+             (("downgraded", row.downgraded), ("postponed", row.postponed)) if on]  # fmt: skip
+    if standing.phase == "waiting":
+        key = "preview.waiting_overdue" if row.overdue else "preview.waiting"
+        text = t(key, due=t.day(request.due), urgency=t(f"urgency.{request.urgency}"), days=row.waited)
+    else:
+        last = standing.last_contact
+        assert last is not None
+        seen = t("preview.seen", day=t.day(last.date()), days=row.since_contact)
+        if standing.next_step is None:
+            text = t("preview.no_step", seen=seen)
+        else:
+            key = "preview.step_overdue" if row.overdue else "preview.step"
+            text = t(key, day=t.day(standing.next_step), seen=seen)
+    return " · ".join([text, *marks])
+
+
+class QueueScreen(RequestActions, Screen):
     BINDINGS = [
         Binding("a", "add", "Add", id="add"),
-        Binding("1", "classify('now')", "Now", id="now"),
-        Binding("2", "classify('tomorrow')", "Tomorrow", id="tomorrow"),
-        Binding("3", "classify('later')", "Later", id="later"),
-        Binding("p", "postpone", "Postpone", id="postpone"),
-        Binding("t", "timer", "Timer", id="timer"),
-        Binding("l", "log", "Log time", id="log"),
-        Binding("d", "close", "Close", id="close"),
+        *ACTION_BINDINGS,
+        Binding("o", "fold", "Ongoing", id="ongoing"),
+        Binding("s", "pupil", "Pupil's requests", show=False, id="pupil"),
         Binding("r", "reopen", "Reopen last closed", show=False, id="reopen"),
         Binding("enter", "open", "Open", show=False, id="open"),
         Binding("w", "review", "Week", id="review"),
@@ -82,7 +99,9 @@ class QueueScreen(Screen):
 
     def compose(self) -> ComposeResult:
         for lane in LANES:
-            yield LaneTable(lane, self.t)
+            table = LaneTable(lane, self.t)
+            table.folded = lane == "ongoing"  # cases under way: one key away, out of the way
+            yield table
         yield Static("", id="preview")
         yield StatusBar(self.caseload, self.t)
 
@@ -232,37 +251,34 @@ class QueueScreen(Screen):
             self.show_preview()
 
     def show_preview(self) -> None:
+        """The selected request in full: who and what, why it stands where it does, and what
+        happened last."""
         row = self.selected_row()
         preview = self.query_one("#preview", Static)
         if row is None:
             preview.update(self.t("preview.none"), layout=False)
             return
-        request = row.request
+        t, request = self.t, row.request
         text = Text()
         text.append(f"#{request.id} ", style="bold")
         text.append_text(literal(request.pupil, "bold"))
-        text.append(" · ")
+        text.append(f" · {t(f'source.{request.source}')} · ")
         text.append_text(literal(request.summary))
-        latest = event_line(self.t, request.latest_event)
+        text.append("\n" + why(t, row), style="bold red" if row.overdue else "")
+        latest = event_line(t, request.latest_event)
         entry = row.latest_time
         if entry is not None and entry.end >= request.latest_event.at:  # what ended last
-            activity = self.t(f"activity.{entry.activity}")
-            latest = f"{self.t.minutes(entry.minutes)} {activity}, {self.t.day(entry.start.date())}"
-        text.append("\n" + self.t("preview.latest", event=latest))
+            activity = t(f"activity.{entry.activity}")
+            latest = f"{t.minutes(entry.minutes)} {activity}, {t.day(entry.start.date())}"
+        text.append("\n" + t("preview.latest", event=latest))
         preview.update(text, layout=False)  # a fixed height: no layout needed
 
     # -- acting: every action runs off the event loop, in the order asked for ------------
-    def need_selection(self) -> Request | None:
-        request = self.selected()
-        if request is None:
-            self.notify(self.t("msg.no_selection"), severity="warning")
-        return request
+    def selected_phase(self) -> str | None:
+        row = self.selected_row()
+        return row.standing.phase if row is not None else None
 
-    def attempt(self, action: Callable[[], Done | Timer]) -> None:
-        """Run one action without a form: show what it did, or why it was refused."""
-        self.app.record(self.then_read(action), self.done)
-
-    def then_read(self, action: Callable[..., Done]) -> Callable[..., Done]:
+    def after(self, action: Callable[..., Done]) -> Callable[..., Done]:
         """`action`, then the queue as it left it, read in the same thread: the screen shows
         both at once, without waiting for a second trip off the event loop."""
 
@@ -288,12 +304,6 @@ class QueueScreen(Screen):
         else:
             self.load()
 
-    def open_form(self, title: str, fields: list[Field], save: Callable[[Values], Done]) -> None:
-        self.app.open_form(title, fields, self.then_read(save), self.done)  # type: ignore[attr-defined]
-
-    def choices(self, prefix: str, keys: tuple[str, ...] | dict[str, str]) -> list[tuple[str, str]]:
-        return [(key, self.t(f"{prefix}.{key}")) for key in keys]
-
     def action_add(self) -> None:
         t = self.t
 
@@ -307,7 +317,7 @@ class QueueScreen(Screen):
         self.open_form(
             t("form.add.title"),
             [
-                Field("pupil", t("form.pupil"), placeholder=t("form.pupil.placeholder")),
+                Field("pupil", t("form.pupil"), placeholder=t("form.pupil.placeholder"), hint=self.open_of_pupil),
                 Field("source", t("form.source"), "pupil", options=self.choices("source", SOURCES)),
                 Field("summary", t("form.summary"), placeholder=t("form.summary.placeholder")),
                 Field("urgency", t("form.urgency"), "later", options=self.choices("urgency", URGENCIES)),
@@ -315,151 +325,13 @@ class QueueScreen(Screen):
             save,
         )
 
-    def action_classify(self, urgency: str) -> None:
-        request = self.need_selection()
-        if request is None:
-            return
-        t = self.t
-
-        def classify(why: str | None = None) -> Done:
-            changed = self.caseload.classify(request.id, urgency, why=why)
-            urgency_text = t(f"urgency.{urgency}")
-            return Done(t("msg.classified", id=request.id, urgency=urgency_text, due=t.day(changed.due)))
-
-        if is_downgrade(request.urgency, urgency):
-            self.open_form(
-                t("form.downgrade.title", id=request.id, urgency=t(f"urgency.{urgency}")),
-                [Field("why", t("form.why"), optional=True)],
-                lambda values: classify(values["why"] or None),
-            )
-        else:
-            self.attempt(classify)
-
-    def action_postpone(self) -> None:
-        request = self.need_selection()
-        if request is None:
-            return
-        t = self.t
-
-        def save(values: Values) -> Done:
-            from ...core.parsing import parse_date  # not needed to paint the queue
-
-            due = parse_date(values["when"], self.caseload.now().date(), self.caseload.calendar)
-            changed = self.caseload.postpone(request.id, due, why=values["why"] or None)
-            return Done(t("msg.postponed", id=request.id, due=t.day(changed.due)))
-
-        self.open_form(
-            t("form.postpone.title", id=request.id, due=t.day(request.due)),
-            [
-                Field("when", t("form.when"), placeholder=t("form.when.placeholder")),
-                Field("why", t("form.why"), optional=True),
-            ],
-            save,
-        )
-
-    def action_timer(self) -> None:
-        """Start the timer on the selected request, or stop the one running. Which of the two
-        is decided on the newest data, off the event loop: a shell may have started one."""
-        t, caseload = self.t, self.caseload
-        request = self.selected()
-        request_id = request.id if request else None
-
-        def start_or_stop() -> Done | Timer:
-            timer = caseload.timer
-            if timer is None:
-                caseload.start_timer(request_id)
-                return Done(
-                    t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
-                )
-            if timer.start.date() != caseload.now().date():
-                return timer  # left running overnight: ask when it stopped
-            return stopped(caseload.stop_timer())
-
-        def stopped(entry: TimeEntry | None) -> Done:
-            if entry is None:
-                return Done(t("msg.timer_discarded"), notice=True)
-            on = t("msg.on", id=entry.request_id) if entry.request_id else ""
-            return Done(t("msg.timer_stopped", time=t.minutes(entry.minutes), on=on))
-
-        def stop_at(values: Values) -> Done:
-            from ...core.parsing import parse_moment
-
-            return stopped(
-                caseload.stop_timer(at=parse_moment(values["at"], caseload.now(), caseload.calendar))
-            )
-
-        def then(result: Done | Timer | Exception) -> None:
-            if not isinstance(result, Timer):
-                self.done(result)
-                return
-            since = f"{t.day(result.start.date())} {result.start:%H:%M}"
-            self.open_form(
-                t("form.stop.title", since=since),
-                [Field("at", t("form.stop_at"), placeholder=t("form.stop_at.placeholder"))],
-                stop_at,
-            )
-
-        self.app.record(self.then_read(start_or_stop), then)
-
-    def action_log(self) -> None:
-        t, caseload = self.t, self.caseload
-        request = self.selected()
-        fields = [
-            Field("duration", t("form.duration"), placeholder=t("form.duration.placeholder")),
-            Field(
-                "activity",
-                t("form.activity"),
-                "conversation" if request else "meeting",
-                options=self.choices("activity", ACTIVITIES),
-            ),
-            Field("note", t("form.note"), optional=True),
-            Field("at", t("form.log_at"), placeholder=t("form.log_at.placeholder"), optional=True),
-        ]
-        if request is not None:
-            on = t("form.link", id=request.id, pupil=printable(request.pupil))
-            fields.append(
-                Field("link", t("form.linked"), "on", options=[("on", on), ("off", t("form.unlinked"))])
-            )
-
-        def save(values: Values) -> Done:
-            linked = request.id if request is not None and values.get("link") == "on" else None
-            from ...core.parsing import parse_duration, parse_moment
-
-            minutes = parse_duration(values["duration"])
-            start = (
-                parse_moment(values["at"], caseload.now(), caseload.calendar)
-                if values["at"].strip()
-                else None
-            )
-            note = values["note"] or None
-            entry = caseload.log(minutes, values["activity"], request_id=linked, note=note, start=start)
-            if linked:
-                return Done(t("msg.logged_on", time=t.minutes(entry.minutes), id=linked))
-            return Done(t("msg.logged", time=t.minutes(entry.minutes)))
-
-        self.open_form(t("form.log.title"), fields, save)
-
-    def action_close(self) -> None:
-        request = self.need_selection()
-        if request is None:
-            return
-        t = self.t
-
-        def save(values: Values) -> Done:
-            self.caseload.close(request.id, values["outcome"])
-            outcome = t(f"outcome.{values['outcome']}")
-            return Done(t("msg.closed", id=request.id, outcome=outcome), notice=True)  # it leaves the view
-
-        self.open_form(
-            t(
-                "form.close.title",
-                id=request.id,
-                pupil=printable(request.pupil),
-                summary=printable(request.summary),
-            ),
-            [Field("outcome", t("form.outcome"), "resolved", options=self.choices("outcome", OUTCOMES))],
-            save,
-        )
+    def open_of_pupil(self, code: str) -> str:
+        """A hint, never a block: the pupil already has open requests."""
+        code = code.strip().casefold()
+        if not code or self.queue is None:
+            return ""
+        ids = [f"#{row.id}" for row in self.queue.rows() if row.request.pupil.casefold() == code]
+        return self.t("form.pupil.open", n=len(ids), ids=", ".join(ids)) if ids else ""
 
     def action_reopen(self) -> None:
         """Bring back the request closed last: a close by mistake is one key from undone."""
@@ -473,6 +345,27 @@ class QueueScreen(Screen):
             return Done(t("msg.reopened", id=request.id, due=t.day(request.due)), request.id)
 
         self.attempt(reopen)
+
+    def action_fold(self) -> None:
+        """Open or fold the Ongoing lane."""
+        table = self.query_one("#table-ongoing", LaneTable)
+        table.fold(not table.folded)
+        if not table.folded and table.row_count:
+            table.action_move_to(0)
+            table.focus()
+        elif self.focused is table or self.focused is None:
+            tables = self.lanes_with_rows()
+            if tables:
+                tables[0].focus()
+        self.select(self.selected_id if self.focused is not table else table.cursor_id())
+
+    def action_pupil(self) -> None:
+        """Every request of the selected request's pupil, open and closed."""
+        request = self.need_selection()
+        if request is not None:
+            from .pupil import PupilScreen
+
+            self.app.push_screen(PupilScreen(self.caseload, self.t, request.pupil))
 
     def action_open(self) -> None:
         request = self.need_selection()

@@ -19,7 +19,7 @@ from textual.worker import get_current_worker
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.model import ACTIVITIES, URGENCIES
-from ...core.review import Week
+from ...core.review import QUIET_SCHOOL_DAYS, Week
 from ...core.text import printable
 from ...i18n import Messages
 from ...store import StoreError
@@ -29,6 +29,7 @@ from ..widgets.keybar import KeyBar
 
 TREND_WEEKS = 8
 BAR_WIDTH = 20
+KIND_STYLES = {"breach": "bold red", "slip": "bold red", "follow_up_late": "red", "quiet": "dark_orange3"}
 
 
 class ReviewScreen(Screen[None]):
@@ -144,7 +145,15 @@ class ReviewScreen(Screen[None]):
             count = len(review[key])
             text.append(f"  {t(f'review.{key}')}: ", style="")
             text.append(f"{count}\n", style="bold red" if count else "")
+        follow_ups = review["follow_ups"]
+        late = sum(not f["on_time"] for f in follow_ups)
+        text.append(f"  {t('review.follow_ups_late')}: ")
+        text.append(t("review.met", met=late, due=len(follow_ups)) + "\n", style="bold red" if late else "")
         text.append(f"  {t('review.open_at_end')}: {len(review['open_at_end'])}\n")
+        quiet = len(review["quiet_cases"])
+        text.append("\n" + t("review.before_acute") + "\n", style="bold")
+        text.append(f"  {t('review.quiet_cases', days=QUIET_SCHOOL_DAYS)}: ")
+        text.append(f"{quiet}\n", style="bold dark_orange3" if quiet else "")
         return text
 
     def time_split(self, time: dict[str, Any]) -> Text:
@@ -169,16 +178,18 @@ class ReviewScreen(Screen[None]):
             text.append(t("review.direct", share=round(100 * time["direct_share"])) + "\n", style="dim")
         return text
 
+    def late(self, days: int) -> str:
+        return self.t("review.late_one") if days == 1 else self.t("review.late", days=days)
+
     def show_requests(self, review: dict[str, Any]) -> None:
-        """The requests to look at: missed targets, slips, and the longest waiting."""
+        """The requests to look at: missed targets, slips, next steps, quiet cases, and the
+        longest waiting."""
         t = self.t
         table = self.query_one("#review-requests", DataTable)
         table.clear()
         rows = []
         for b in review["breaches"]:
-            late = (
-                t("review.late", days=b["school_days_late"]) if b["handled"] else t("review.no_contact")
-            )
+            late = self.late(b["school_days_late"]) if b["handled"] else t("review.no_contact")
             rows.append(("breach", b["id"], b["pupil"], b["urgency"], b["due"], late))
         for s in review["slips"]:
             rows.append(("slip", s["id"], s["pupil"], None, s["due"], ""))
@@ -190,6 +201,16 @@ class ReviewScreen(Screen[None]):
             rows.append(("postponement", p["id"], p["pupil"], None, p["to_due"], change))
         for c in review["closed_without_contact"]:
             rows.append(("silent", c["id"], c["pupil"], None, None, t(f"outcome.{c['outcome']}")))
+        for f in review["follow_ups"]:
+            if f["on_time"]:
+                kind, how = "follow_up_kept", t("review.kept", day=t.day(date.fromisoformat(f["contact"])))
+            else:
+                kind = "follow_up_late"
+                how = self.late(f["school_days_late"]) if f["contact"] else t("review.no_contact")
+            rows.append((kind, f["id"], f["pupil"], None, f["next_step"], how))
+        for q in review["quiet_cases"]:
+            not_seen = t("review.not_seen", days=q["school_days"])
+            rows.append(("quiet", q["id"], q["pupil"], None, q["next_step"], not_seen))
         for o in review["open_at_end"][:20]:
             key = "review.reached" if o["first_contact"] else "review.waiting"
             rows.append(
@@ -204,7 +225,7 @@ class ReviewScreen(Screen[None]):
             )
         for number, (kind, request_id, pupil, urgency, due, detail) in enumerate(rows):
             table.add_row(
-                Text(t(f"review.kind.{kind}"), style="bold red" if kind in ("breach", "slip") else ""),
+                Text(t(f"review.kind.{kind}"), style=KIND_STYLES.get(kind, "")),
                 Text(str(request_id), justify="right"),
                 literal(pupil, "bold"),
                 t(f"urgency.{urgency}") if urgency else "",

@@ -24,9 +24,13 @@ from ...core.queue import QueueRow
 from ...core.text import printable
 from ...i18n import Messages
 
-COLUMNS = ("id", "pupil", "summary", "due", "urgency", "waited", "marks", "source")
+COLUMNS = ("id", "pupil", "contact", "summary", "due", "urgency", "waited", "marks", "source")
 RIGHT = {"id", "waited"}  # numbers, aligned right
-SUMMARY_MIN = 12  # cells: below this the summary says too little; the row is cut at the right
+# Only the summary shrinks (the preview shows it whole); these columns are cut at a width
+# that keeps every column in sight at 80 columns, whatever the codes typed.
+LIMITS = {"pupil": 10, "source": 10}
+SUMMARY_MIN = 8  # cells: below this the row is cut at the right
+MARKS = {"overdue": "!", "downgraded": "↓", "postponed": "»"}  # spelled out in the preview and help
 # Mid-tone colours, readable on dark and light themes alike.
 URGENCY_STYLES = {"now": "bold red3", "tomorrow": "bold dark_orange3", "later": "bold dodger_blue3"}
 
@@ -38,16 +42,19 @@ class Cell:
 
 
 def cells(t: Messages, row: QueueRow) -> list[Cell]:
-    r = row.request
+    r, standing = row.request, row.standing
     flags = {"overdue": row.overdue, "downgraded": row.downgraded, "postponed": row.postponed}
+    last = standing.last_contact
+    action = standing.action_date
     return [
         Cell(str(r.id)),
         Cell(printable(r.pupil), "bold"),
+        Cell(t("contact.new"), "bold") if last is None else Cell(f"{last:%d.%m}", "dim"),
         Cell(printable(r.summary)),
-        Cell(t.day(r.due), "bold red" if row.overdue else ""),
+        Cell(t.day(action) if action else "", "bold red" if row.overdue else ""),
         Cell(t(f"urgency.{r.urgency}"), URGENCY_STYLES[r.urgency]),
         Cell(t("waited.days", n=row.waited)),
-        Cell(", ".join(t(f"mark.{name}") for name, on in flags.items() if on), "italic"),
+        Cell("".join(mark for name, mark in MARKS.items() if flags[name]), "bold"),
         Cell(t(f"source.{r.source}")),
     ]
 
@@ -71,8 +78,8 @@ class LaneTable(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("down,j", "move(1)", "Down", show=False, id="down"),
         Binding("up,k", "move(-1)", "Up", show=False, id="up"),
-        Binding("home", "move_to(0)", "First", show=False, id="first"),
-        Binding("end", "move_to(-1)", "Last", show=False, id="last"),
+        Binding("home,g", "move_to(0)", "First", show=False, id="first"),
+        Binding("end,G", "move_to(-1)", "Last", show=False, id="last"),
         Binding("pagedown", "page(1)", "Page down", show=False, id="page_down"),
         Binding("pageup", "page(-1)", "Page up", show=False, id="page_up"),
         Binding("enter", "select", "Open", show=False, id="open"),
@@ -103,6 +110,7 @@ class LaneTable(ScrollView, can_focus=True):
         self.t = t
         self.shown: list[QueueRow] = []
         self.filtered = False
+        self.folded = False  # only its title, with how many
         self.ids: list[int] = []
         self.cursor_row = 0
         self._cells: list[list[Cell]] = []
@@ -113,46 +121,58 @@ class LaneTable(ScrollView, can_focus=True):
         self._strips: dict[tuple[int, bool], Strip] = {}
 
     # -- filling -------------------------------------------------------------------------
-    def show(self, rows: list[QueueRow], filtered: bool = False) -> None:
-        """Show `rows`; the cursor stays on its request if that is still here. Every column
-        fits its widest cell, and the summary takes the room that is left. Rows seen before
-        are not made again, and a lane whose rows did not change is left as it is."""
-        if rows == self.shown and filtered == self.filtered and self._lines:
+    def show(self, rows: list[QueueRow], filtered: bool = False, *, again: bool = False) -> None:
+        """Show `rows` (a folded lane: only how many); the cursor stays on its request if that
+        is still here, else on the row that took its place. Every column fits its widest
+        cell, and the summary takes the room that is left. Rows seen before are not made
+        again, and a lane whose rows did not change is left as it is."""
+        if rows == self.shown and filtered == self.filtered and self._lines and not again:
             return
         t = self.t
         at = self.cursor_id()
-        made = dict(zip(self.shown, self._cells, strict=True))  # rows are equal when nothing changed
+        made = dict(zip(self.shown, self._cells, strict=False))  # rows are equal when nothing changed
         self.shown, self.filtered = rows, filtered
         title = f"{t(f'lane.{self.lane}')} ({len(rows)})"
         empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
+        if self.folded and rows:
+            title = f"{title} — {t('lane.folded')}"
         self.border_title = title if rows else f"{title} — {empty}"
         self.set_class(not rows, "empty")
-        self.ids = [row.id for row in rows]
-        self._cells = [made.get(row) or cells(t, row) for row in rows]
+        self.set_class(self.folded and bool(rows), "folded")
+        visible = [] if self.folded else rows
+        self.ids = [row.id for row in visible]
+        self._cells = [made.get(row) or cells(t, row) for row in visible]
         self._layout()
-        self.cursor_row = self.ids.index(at) if at in self.ids else min(self.cursor_row, len(rows) - 1)
+        self.cursor_row = self.ids.index(at) if at in self.ids else min(self.cursor_row, len(visible) - 1)
         self.cursor_row = max(self.cursor_row, 0)
         self._scroll_to_cursor()
         if self.cursor_id() != at:
             self.post_message(self.Highlighted(self, self.cursor_id()))
+
+    def fold(self, folded: bool) -> None:
+        self.folded = folded
+        self.show(self.shown, self.filtered, again=True)
 
     def _layout(self) -> None:
         """Make every row's segments for the width the lane has now (again only for the rows
         that changed, while the widths stay)."""
         headers = [self.t(f"col.{column}") for column in COLUMNS]
         widths = [
-            max([cell_len(header), *(cell_len(line[i].text) for line in self._cells)])
-            for i, header in enumerate(headers)
+            min(
+                LIMITS.get(column, 999),
+                max([cell_len(header), *(cell_len(line[i].text) for line in self._cells)]),
+            )
+            for i, (column, header) in enumerate(zip(COLUMNS, headers, strict=True))
         ]
         summary = COLUMNS.index("summary")
-        room = self.scrollable_content_region.width - 2 * len(COLUMNS)  # a space each side of a cell
+        room = self.scrollable_content_region.width - len(COLUMNS)  # a space before each cell
         widths[summary] = max(SUMMARY_MIN, room - sum(widths) + widths[summary])
         if widths != self._widths:
             self._widths, self._made = widths, {}
 
         def segments(line: list[Cell], header: bool = False) -> list[Segment]:
             return [
-                Segment(f" {fit(cell.text, width, COLUMNS[i] in RIGHT and not header)} ", _style(cell.style))
+                Segment(f" {fit(cell.text, width, COLUMNS[i] in RIGHT and not header)}", _style(cell.style))
                 for i, (cell, width) in enumerate(zip(line, widths, strict=True))
             ]
 
@@ -161,7 +181,7 @@ class LaneTable(ScrollView, can_focus=True):
         self._header = segments([Cell(h) for h in headers], header=True)
         self._lines = [self._made[id(line)][1] for line in self._cells]
         self._strips.clear()
-        self.virtual_size = Size(sum(widths) + 2 * len(COLUMNS), len(self._lines) + 1)
+        self.virtual_size = Size(sum(widths) + len(COLUMNS), len(self._lines) + 1)
         self.refresh()
 
     def on_resize(self) -> None:
