@@ -352,12 +352,10 @@ class QueueScreen(RequestActions, Screen):
         table.fold(not table.folded)
         if not table.folded and table.row_count:
             table.action_move_to(0)
-            table.focus()
+            self.select(table.cursor_id())
         elif self.focused is table or self.focused is None:
             tables = self.lanes_with_rows()
-            if tables:
-                tables[0].focus()
-        self.select(self.selected_id if self.focused is not table else table.cursor_id())
+            self.select(tables[0].cursor_id() if tables else None)
 
     def action_pupil(self) -> None:
         """Every request of the selected request's pupil, open and closed."""
