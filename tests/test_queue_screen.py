@@ -189,6 +189,26 @@ async def test_s_lists_every_request_of_the_pupil_open_and_closed(folder, clock,
         assert isinstance(app.screen, QueueScreen)
 
 
+async def test_the_filter_can_take_in_closed_requests(folder, clock, day) -> None:
+    older = day.add("2B", "closed long ago")
+    day.close(older.id)
+    app = make_app(folder, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "Closed too" not in screen_text(app)  # only while filtering
+        await pilot.press("slash")
+        await typed(pilot, "2b")
+        await settle(pilot)
+        assert lane_ids(app, "now") == [4]
+        assert "^o Closed too" in screen_text(app)
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, PupilScreen)
+        shot = screen_text(app)
+        assert "Every request that matches “2b” · 1 open, 1 closed" in shot
+        assert "closed long ago" in shot
+
+
 async def test_g_and_shift_g_go_to_the_first_and_last_row(folder, clock, day) -> None:
     for n in range(5):
         day.add(f"X{n}", "more now", urgency="now")

@@ -1,4 +1,5 @@
-"""A pupil's whole story: every request of one pupil, open and closed, with the time spent."""
+"""A pupil's whole story: every request of one pupil, open and closed, with the time spent;
+or every request, open and closed, that a filter's words match."""
 
 from __future__ import annotations
 
@@ -23,6 +24,12 @@ from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
 
 
+def matches(request: Request, words: list[str]) -> bool:
+    """The queue's filter: every word in the pupil code, the summary or the number."""
+    haystack = f"{request.pupil} {request.summary} #{request.id}".lower()
+    return all(word in haystack for word in words)
+
+
 class PupilScreen(Screen[None]):
     BINDINGS = [
         Binding("escape,q", "back", "Back", id="back"),
@@ -35,14 +42,20 @@ class PupilScreen(Screen[None]):
         requests: list[Request]
         entries: list[TimeEntry]
 
-    def __init__(self, caseload: Caseload, t: Messages, pupil: str) -> None:
+    def __init__(self, caseload: Caseload, t: Messages, pupil: str | None = None, words: str = "") -> None:
         super().__init__()
         self.caseload = caseload
         self.t = t
         self.pupil = pupil
+        self.words = words.lower().split()
+
+    def heading(self) -> str:
+        if self.pupil is not None:
+            return self.t("pupil.title", pupil=printable(self.pupil))
+        return self.t("pupil.found", words=printable(" ".join(self.words)))
 
     def compose(self) -> ComposeResult:
-        yield Static(literal(self.t("pupil.title", pupil=printable(self.pupil))), id="pupil-title")
+        yield Static(literal(self.heading()), id="pupil-title")
         table: DataTable[Text | str] = DataTable(id="pupil-requests", cursor_type="row", zebra_stripes=True)
         yield table
         yield KeyBar(self.t)
@@ -63,6 +76,7 @@ class PupilScreen(Screen[None]):
         """Read every request of the pupil, archives too, off the event loop."""
         try:
             requests, entries = self.caseload.all_requests(self.pupil)
+            requests = [r for r in requests if matches(r, self.words)]
         except (TriageError, StoreError) as e:
             self.app.call_from_thread(self.notify, printable(self.t.error(e)), severity="error", markup=False)
             return
@@ -92,7 +106,7 @@ class PupilScreen(Screen[None]):
                 t.minutes(minutes.get(r.id, 0)), literal(r.summary), key=str(r.id),
             )  # fmt: skip
         table.move_cursor(row=min(at, max(0, table.row_count - 1)))
-        title = t("pupil.title", pupil=printable(self.pupil))
+        title = self.heading()
         counts = t("pupil.counts", open=open_count, closed=len(message.requests) - open_count)
         self.query_one("#pupil-title", Static).update(literal(f"{title} · {counts}"))
         table.focus()

@@ -68,6 +68,7 @@ class QueueScreen(RequestActions, Screen):
         Binding("tab", "lane(1)", "Next lane", show=False, id="next_lane"),
         Binding("shift+tab", "lane(-1)", "Previous lane", show=False, id="previous_lane"),
         Binding("escape", "clear_filter", "Cancel", show=False, id="cancel"),
+        Binding("ctrl+o", "closed_too", "Closed too", id="closed_too"),
     ]
 
     @dataclass
@@ -207,9 +208,9 @@ class QueueScreen(RequestActions, Screen):
             welcome.remove()
 
     def matches(self, request: Request) -> bool:
-        words = self.filter_text.lower().split()
-        haystack = f"{request.pupil} {request.summary} #{request.id}".lower()
-        return all(word in haystack for word in words)
+        from .pupil import matches
+
+        return matches(request, self.filter_text.lower().split())
 
     def lanes_with_rows(self) -> list[LaneTable]:
         return [table for table in self.query(LaneTable) if table.row_count]
@@ -413,6 +414,7 @@ class QueueScreen(RequestActions, Screen):
         box.disabled = False
         box.add_class("shown")
         box.focus()
+        self.refresh_bindings()
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
@@ -427,12 +429,24 @@ class QueueScreen(RequestActions, Screen):
             tables[0].focus()
         self.show_preview()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "closed_too":  # only while filtering
+            return bool(self.query("#filter.shown"))
+        return True
+
+    def action_closed_too(self) -> None:
+        """What the filter's words match, closed requests and the archives included."""
+        from .pupil import PupilScreen
+
+        self.app.push_screen(PupilScreen(self.caseload, self.t, words=self.filter_text))
+
     def action_clear_filter(self) -> None:
         for box in self.query("#filter").results(Input):
             box.value = ""
             box.remove_class("shown")
             box.disabled = True  # hidden, it must not take keys
         self.filter_text = ""
+        self.refresh_bindings()
         if self.queue is not None:
             self.show_queue(self.queue)
 
