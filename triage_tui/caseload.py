@@ -257,9 +257,7 @@ class Caseload:
     def all_requests(self, pupil: str | None = None) -> tuple[list[Request], list[TimeEntry]]:
         """Every request (of one pupil, if given), open ones in queue order first, then
         closed ones newest first."""
-        requests, entries = self.store.everything()
-        if pupil is not None:
-            requests = {k: r for k, r in requests.items() if r.pupil.casefold() == pupil.casefold()}
+        requests, entries = self.store.everything() if pupil is None else self.store.of_pupil(pupil)
         queue = day_queue(requests, entries, None, self.now(), self.calendar)
         closed = sorted((r for r in requests.values() if not r.is_open), key=lambda r: -r.id)
         return [row.request for row in queue.rows()] + closed, list(entries.values())

@@ -239,11 +239,16 @@ class Transaction:
                 self._store.remove_from_archives(self._unarchived)
 
 
+def _days(event: dict[str, Any]) -> tuple[str | None, ...]:
+    """The days an event sets: a due date, a postponement's new date, a next step."""
+    return event.get("due"), event.get("to_due"), event.get("date")
+
+
 def brief(archive: Tables) -> dict[str, list[Any]]:
     """An archive in brief, for the hot data's index: the first and last moment (or due
     date) in it, and the lowest and highest request and time entry ids."""
     moments = [
-        m for doc in archive["requests"].values() for e in doc["events"] for m in (e["at"], e.get("due")) if m
+        m for doc in archive["requests"].values() for e in doc["events"] for m in (e["at"], *_days(e)) if m
     ]
     moments += [doc["start"] for doc in archive["time"].values()]
     ids = {table: [int(k) for k in archive[table]] for table in ("requests", "time")}
@@ -517,9 +522,12 @@ class Store:
         kept: dict[str, Any] = {}
         for key, doc in raw_requests.items():
             events = doc["events"]
-            target = events[1]["due"]  # every history opens with `created`, then the first `classified`
             closed_before = events[-1]["type"] == "closed" and events[-1]["at"] < first
-            in_play = events[0]["at"] < last and (not closed_before or target >= monday)
+            # Closed before the week, it still counts if a day it set falls in the week or
+            # later: its target, or a next step kept early, before the close.
+            in_play = events[0]["at"] < last and (
+                not closed_before or max(day for e in events for day in _days(e) if day) >= monday
+            )
             if in_play or int(key) in logged_on:
                 kept[key] = doc
         ids = {int(key) for key in kept}
