@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.day import floor, open_all_day  # noqa: E402
 from benchmarks.generate import generate  # noqa: E402
 from triage_tui.caseload import Caseload  # noqa: E402
+from triage_tui.core.model import LANES  # noqa: E402
 from triage_tui.core.review import Week  # noqa: E402
 
 ROUNDS = 60
@@ -154,6 +155,36 @@ def review_times(five: Path) -> tuple[float, float, float]:
     return statistics.median(cold), max(cold), statistics.median(warm)
 
 
+def lane_counts(data_dir: Path, now: datetime) -> dict[str, int]:
+    """Where the open requests of a generated store stand at `now`, the moment it ends: the
+    count of each lane, and of the Now lane's rows, how many wait for a first contact, how
+    many are next steps, and how many are overdue."""
+    queue = Caseload.open(data_dir, lambda: now).day_queue()
+    counts = {lane: queue.count(lane) for lane in LANES}
+    waiting = sum(row.waiting for row in queue.lanes["now"])
+    return counts | {
+        "now waiting": waiting,
+        "now next steps": counts["now"] - waiting,
+        "overdue": queue.overdue,
+    }
+
+
+def lanes_line(name: str, counts: dict[str, int]) -> str:
+    lanes = " / ".join(str(counts[lane]) for lane in LANES)
+    return (
+        f"{name}: now / tomorrow / later / ongoing {lanes}; in Now {counts['now waiting']} waiting and "
+        f"{counts['now next steps']} next steps, {counts['overdue']} overdue"
+    )
+
+
+def print_queues(folder: Path, five: Path, end: datetime) -> None:
+    """The queue on the last day of the one-year demo store (as `make demo` makes it) and of
+    the five-year one: Now should hold only what needs action that day."""
+    generate(folder, years=1, seed=7, end=end)
+    print(lanes_line("queue of the one-year demo store", lane_counts(folder, end)))
+    print(lanes_line("queue of the five-year store", lane_counts(five, end)))
+
+
 def row(figure: str, value: str, target: str, ok: bool | None) -> str:
     verdict = "" if ok is None else ("yes" if ok else "NO")
     return f"| {figure:<52} | {value:>12} | {target:>10} | {verdict:^6} |"
@@ -162,13 +193,14 @@ def row(figure: str, value: str, target: str, ok: bool | None) -> str:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         five, empty = Path(tmp) / "five-years", Path(tmp) / "empty"
-        start = time.perf_counter()
-        requests, entries = generate(five, years=5, seed=1)
+        start, end = time.perf_counter(), datetime.now().replace(microsecond=0)
+        requests, entries = generate(five, years=5, seed=1, end=end)
         made = time.perf_counter() - start
         sizes = {p.name: p.stat().st_size for p in five.glob("*.json")}
         print(f"five school years: {requests} requests, {entries} time entries, generated in {made:.1f} s")
         print(f"hot file {sizes['triage.json'] / 1024:.0f} KiB; archives "
               f"{sum(v for k, v in sizes.items() if k != 'triage.json') / 1024 / 1024:.1f} MiB")  # fmt: skip
+        print_queues(Path(tmp) / "one-year", five, end)
         print()
 
         on_empty = action_times(empty)

@@ -183,7 +183,7 @@ def test_closing_ends_the_wait() -> None:
 def test_after_first_contact_a_passed_next_step_is_overdue_but_no_slip() -> None:
     request = new("now", "2026-11-26T10:00")
     contact = [entry("2026-11-26T13:00")]
-    request = ops.next_step(request, d("2026-11-30"), at("2026-11-26T14:00"), CAL, at("2026-11-26T13:00"))
+    request = ops.next_step(request, d("2026-11-30"), at("2026-11-26T14:00"), CAL, [at("2026-11-26T13:00")])
     assert slips(request, contact, "2026-12-02T10:00") == []
     standing = request.standing(contact, d("2026-12-02"), CAL)
     assert (standing.phase, standing.next_step, standing.lane, standing.overdue) == (
@@ -223,7 +223,7 @@ def test_the_lane_follows_the_calendar(due: str, today: str, lane: str) -> None:
     assert request.standing([], d(today), CAL).lane == lane
     # Once reached, the same date as a next step puts it in the same lane.
     contacted = ops.next_step(new("now", "2026-11-20T09:00"), d(due), at("2026-11-20T10:00"), CAL,
-                              at("2026-11-20T09:30"))  # fmt: skip
+                              [at("2026-11-20T09:30")])  # fmt: skip
     assert contacted.standing([entry("2026-11-20T09:30")], d(today), CAL).lane == lane
 
 
@@ -254,18 +254,18 @@ def test_an_ongoing_case_with_no_next_step_is_in_the_ongoing_lane_and_never_over
 def test_a_next_step_is_set_moved_and_cleared() -> None:
     contact = at("2026-11-26T10:30")
     times = [entry("2026-11-26T10:30")]
-    request = ops.next_step(new("now", "2026-11-26T10:00"), d("2026-11-28"), at("2026-11-26T11:00"), CAL, contact,
+    request = ops.next_step(new("now", "2026-11-26T10:00"), d("2026-11-28"), at("2026-11-26T11:00"), CAL, [contact],
                             why="see her after the weekend")  # fmt: skip
-    assert request.next_step(contact) == d("2026-11-30")  # Saturday: the next school day
+    assert request.next_step([contact]) == d("2026-11-30")  # Saturday: the next school day
     assert request.latest_event.why == "see her after the weekend"
     # Postponing an ongoing case moves its next step, and is recorded as a postponement.
-    request = ops.postpone(request, d("2026-12-02"), at("2026-11-27T09:00"), CAL, first_contact=contact)
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-27T09:00"), CAL, contacts=[contact])
     assert (request.latest_event.from_due, request.latest_event.to_due) == (d("2026-11-30"), d("2026-12-02"))
     assert request.standing(times, d("2026-11-27"), CAL).next_step == d("2026-12-02")
     # A classification once reached sets the next step as it sets the due date.
     request = ops.classify(request, "tomorrow", at("2026-11-27T10:00"), CAL, LATER)
     assert request.standing(times, d("2026-11-27"), CAL).next_step == d("2026-11-30")
-    request = ops.next_step(request, None, at("2026-11-27T11:00"), CAL, contact)
+    request = ops.next_step(request, None, at("2026-11-27T11:00"), CAL, [contact])
     assert request.standing(times, d("2026-11-27"), CAL).lane == "ongoing"
     assert Request.from_doc(1, request.to_doc()) == request
 
@@ -284,19 +284,19 @@ def test_a_next_step_is_set_moved_and_cleared() -> None:
 def test_bad_next_steps_are_refused(step: str | None, when: str, contact: str | None, message: str) -> None:
     request = new("now", "2026-11-26T10:00")
     with pytest.raises(TriageError, match=message):
-        ops.next_step(request, step and d(step), at(when), CAL, contact and at(contact))
+        ops.next_step(request, step and d(step), at(when), CAL, [at(contact)] if contact else [])
 
 
 def test_a_next_step_on_a_closed_request_is_refused() -> None:
     closed = ops.close(new("now", "2026-11-26T10:00"), "resolved", at("2026-11-26T11:00"))
     with pytest.raises(TriageError, match="closed"):
-        ops.next_step(closed, d("2026-11-30"), at("2026-11-26T12:00"), CAL, at("2026-11-26T10:30"))
+        ops.next_step(closed, d("2026-11-30"), at("2026-11-26T12:00"), CAL, [at("2026-11-26T10:30")])
 
 
 def test_postponing_an_ongoing_case_with_no_next_step_is_refused() -> None:
     with pytest.raises(TriageError, match="no next step to postpone"):
         ops.postpone(new("now", "2026-11-26T10:00"), d("2026-12-01"), at("2026-11-26T11:00"), CAL,
-                     first_contact=at("2026-11-26T10:30"))  # fmt: skip
+                     contacts=[at("2026-11-26T10:30")])  # fmt: skip
 
 
 def test_within_a_lane_waiting_requests_come_first_by_class_then_ongoing_by_next_step() -> None:
@@ -306,9 +306,9 @@ def test_within_a_lane_waiting_requests_come_first_by_class_then_ongoing_by_next
         2: new("now", "2026-11-26T08:00"),  # due today, class now
         3: new("now", "2026-11-23T08:00"),  # due Mon 23.11, class now
         4: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-25"), at("2026-11-20T10:00"), CAL,
-                         at("2026-11-20T09:00")),  # ongoing, next step yesterday  # fmt: skip
+                         [at("2026-11-20T09:00")]),  # ongoing, next step yesterday  # fmt: skip
         5: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-24"), at("2026-11-20T10:00"), CAL,
-                         at("2026-11-20T09:00")),  # ongoing, next step the day before  # fmt: skip
+                         [at("2026-11-20T09:00")]),  # ongoing, next step the day before  # fmt: skip
         6: new("tomorrow", "2026-11-25T08:00"),  # due today, class tomorrow
     }
     requests = {k: Request.from_doc(k, r.to_doc()) for k, r in requests.items()}
@@ -333,13 +333,29 @@ def test_the_ongoing_lane_puts_the_longest_unseen_first() -> None:
     assert [r.id for r, _ in ordered] == [2, 1, 3]
 
 
+def test_a_contact_on_the_day_of_the_next_step_carries_it_out() -> None:
+    first = at("2026-11-23T09:00")
+    request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-26"), at("2026-11-23T10:00"), CAL, [first])
+    early = [first, at("2026-11-25T09:00")]  # seen the day before: the plan still stands
+    assert request.next_step(early) == d("2026-11-26")
+    on_the_day = [first, at("2026-11-26T09:00")]
+    assert request.next_step(on_the_day) is None
+    standing = request.standing([entry("2026-11-23T09:00"), entry("2026-11-26T09:00")], d("2026-11-27"), CAL)
+    assert (standing.lane, standing.overdue) == ("ongoing", False)  # not overdue the day after
+    late = [first, at("2026-11-30T09:00")]
+    assert request.next_step(late) is None
+    # Planned again at that contact (log --next): the new step stands.
+    again = ops.next_step(request, d("2026-12-03"), at("2026-11-26T09:30"), CAL, on_the_day)
+    assert again.next_step(on_the_day) == d("2026-12-03")
+
+
 # -- follow-ups -----------------------------------------------------------------------------
 
 
 def test_a_next_step_kept_on_its_day_or_before_is_on_time() -> None:
     times = [entry("2026-11-23T09:00"), entry("2026-11-26T13:00")]
     request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-26"), at("2026-11-23T10:00"), CAL,
-                            at("2026-11-23T09:00"))  # fmt: skip
+                            [at("2026-11-23T09:00")])  # fmt: skip
     assert request.follow_ups(times, at("2026-11-26T12:00")) == []  # its day has not ended yet
     assert request.follow_ups(times, at("2026-11-30T12:00")) == [(d("2026-11-26"), at("2026-11-26T13:00"))]
 
@@ -347,7 +363,7 @@ def test_a_next_step_kept_on_its_day_or_before_is_on_time() -> None:
 def test_a_next_step_whose_day_passed_without_contact_is_late_until_contact() -> None:
     first = [entry("2026-11-23T09:00")]
     request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-25"), at("2026-11-23T10:00"), CAL,
-                            at("2026-11-23T09:00"))  # fmt: skip
+                            [at("2026-11-23T09:00")])  # fmt: skip
     assert request.follow_ups(first, at("2026-11-26T08:00")) == [(d("2026-11-25"), None)]
     late = [*first, entry("2026-11-27T10:00")]
     assert request.follow_ups(late, at("2026-11-30T08:00")) == [(d("2026-11-25"), at("2026-11-27T10:00"))]
@@ -356,8 +372,8 @@ def test_a_next_step_whose_day_passed_without_contact_is_late_until_contact() ->
 def test_a_next_step_moved_before_its_day_never_fell_due() -> None:
     first = [entry("2026-11-23T09:00")]
     request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-25"), at("2026-11-23T10:00"), CAL,
-                            at("2026-11-23T09:00"))  # fmt: skip
-    request = ops.postpone(request, d("2026-12-02"), at("2026-11-24T10:00"), CAL, first_contact=at("2026-11-23T09:00"))
+                            [at("2026-11-23T09:00")])  # fmt: skip
+    request = ops.postpone(request, d("2026-12-02"), at("2026-11-24T10:00"), CAL, contacts=[at("2026-11-23T09:00")])
     assert request.follow_ups(first, at("2026-11-30T08:00")) == []
 
 

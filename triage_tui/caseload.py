@@ -99,8 +99,8 @@ class Caseload:
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             request = self._get(tx, request_id)
-            contact = request.first_contact(tx.time_of(request_id))
-            request = ops.postpone(request, to, at, self.calendar, why, contact)
+            contacts = sorted(t.start for t in tx.time_of(request_id))
+            request = ops.postpone(request, to, at, self.calendar, why, contacts)
             tx.put_request(request)
         return request
 
@@ -115,8 +115,8 @@ class Caseload:
 
     def _next_step(self, tx: Any, request_id: int, step: date | None, at: datetime, why: str | None) -> None:
         request = self._get(tx, request_id)
-        contact = request.first_contact(tx.time_of(request_id))
-        tx.put_request(ops.next_step(request, step, at, self.calendar, contact, why))
+        contacts = sorted(t.start for t in tx.time_of(request_id))
+        tx.put_request(ops.next_step(request, step, at, self.calendar, contacts, why))
 
     def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:
         return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at))

@@ -7,6 +7,7 @@ answers as entries made live.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -297,26 +298,37 @@ class Request:
             return handled.date() <= self.target_due
         return False if today > self.target_due else None
 
-    def _step_changes(self, first_contact: datetime | None) -> list[tuple[datetime, date | None]]:
-        """When the next step changed, and to what. Once it has had contact, a
-        classification, a reopening or a postponement sets the next step, as they set the
-        due date before; `next_step` sets or clears it; a close clears it."""
+    def _step_changes(self, contacts: Sequence[datetime]) -> list[tuple[datetime, date | None]]:
+        """When the next step changed, and to what (`contacts`: the starts of its time, in
+        order). Once it has had contact, a classification, a reopening or a postponement
+        sets the next step, as they set the due date before; `next_step` sets or clears it; a
+        close clears it; and a contact on its day or later carries it out, which ends it."""
+        first = contacts[0] if contacts else None
         changes: list[tuple[datetime, date | None]] = []
         for e in self.events:
-            ongoing = first_contact is not None and first_contact <= e.at
+            ongoing = first is not None and first <= e.at
             if e.type == "next_step":
-                changes.append((e.at, e.step))
+                change = e.step
             elif e.type == "closed":
-                changes.append((e.at, None))
+                change = None
             elif ongoing and (e.type == "reopened" or (e.type == "classified" and e.from_ is not None)):
-                changes.append((e.at, e.due))
+                change = e.due
             elif ongoing and e.type == "postponed":
-                changes.append((e.at, e.to_due))
-        return changes
+                change = e.to_due
+            else:
+                continue
+            changes.append((e.at, change))
+        done: list[tuple[datetime, date | None]] = []
+        for (set_at, step), (until, _) in zip(changes, [*changes[1:], (datetime.max, None)], strict=False):
+            done.append((set_at, step))
+            carried_out = next((c for c in contacts if set_at <= c < until and step and c.date() >= step), None)
+            if carried_out is not None:
+                done.append((carried_out, None))
+        return done
 
-    def next_step(self, first_contact: datetime | None) -> date | None:
-        """The date of its next planned action, as its history leaves it."""
-        changes = self._step_changes(first_contact)
+    def next_step(self, contacts: Sequence[datetime]) -> date | None:
+        """The date of its next planned action, as its history and its time leave it."""
+        changes = self._step_changes(contacts)
         return changes[-1][1] if changes else None
 
     def follow_ups(self, entries: list[TimeEntry], now: datetime) -> list[tuple[date, datetime | None]]:
@@ -327,30 +339,30 @@ class Request:
         before its day ended, with no contact while it stood, never fell due: it was
         postponed or cleared in time.
         """
-        contacts = sorted(t.start for t in entries if t.request_id == self.id)
-        changes = self._step_changes(contacts[0] if contacts else None)
+        contacts = sorted(t.start for t in entries if t.request_id == self.id and t.start <= now)
+        changes = self._step_changes(contacts)
         fell: list[tuple[date, datetime | None]] = []
         for (set_at, step), (until, _) in zip(changes, [*changes[1:], (now, None)], strict=False):
             if step is None:
                 continue
             day_end = datetime.combine(step + timedelta(days=1), time())
-            kept = next((c for c in contacts if set_at <= c < until), None)
+            kept = next((c for c in contacts if set_at <= c <= until), None)
             if kept is not None or day_end <= until:
-                contact = next((c for c in contacts if set_at <= c <= now), None)
+                contact = next((c for c in contacts if set_at <= c), None)
                 fell.append((step, contact))
         return fell
 
     def standing(self, entries: list[TimeEntry], today: date, calendar: SchoolCalendar) -> Standing:
         """Its phase, contacts, next step and lane today (`entries`: at least its own time)."""
-        mine = [t.start for t in entries if t.request_id == self.id]
-        first, last = min(mine, default=None), max(mine, default=None)
+        mine = sorted(t.start for t in entries if t.request_id == self.id)
+        first, last = (mine[0], mine[-1]) if mine else (None, None)
         if not self.is_open:
             return Standing("closed", first, last, None, None, None, False)
         if first is None:
             action: date | None = self.due
             phase, step = "waiting", None
         else:
-            step = action = self.next_step(first)
+            step = action = self.next_step(mine)
             phase = "ongoing"
         if action is None:
             lane = "ongoing"

@@ -7,6 +7,7 @@ the stored history is always in time order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
 from .calendar import SchoolCalendar
@@ -104,7 +105,7 @@ def postpone(
     at: datetime,
     calendar: SchoolCalendar,
     why: str | None = None,
-    first_contact: datetime | None = None,
+    contacts: Sequence[datetime] = (),
 ) -> Request:
     """Move the action date later by hand: the due date while it waits for a first contact,
     the next step once it has had one. A non-school day moves on to the next school day."""
@@ -112,8 +113,8 @@ def postpone(
     _check_order(request, at)
     if not request.is_open:
         raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
-    ongoing = first_contact is not None and first_contact <= at
-    current = request.next_step(first_contact) if ongoing else request.due
+    ongoing = bool(contacts) and contacts[0] <= at
+    current = request.next_step(contacts) if ongoing else request.due
     if current is None:
         raise TriageError(
             f"request {request.id} has no next step to postpone; set one with `triage next {request.id} WHEN`",
@@ -135,15 +136,16 @@ def next_step(
     step: date | None,
     at: datetime,
     calendar: SchoolCalendar,
-    first_contact: datetime | None,
+    contacts: Sequence[datetime],
     why: str | None = None,
 ) -> Request:
-    """Set (or with None, clear) the date of an ongoing case's next planned action."""
+    """Set (or with None, clear) the date of an ongoing case's next planned action
+    (`contacts`: the starts of its time, in order)."""
     at = at.replace(microsecond=0)
     _check_order(request, at)
     if not request.is_open:
         raise TriageError(f"request {request.id} is closed; reopen it first", "closed_reopen", id=request.id)
-    if first_contact is None or first_contact > at:
+    if not contacts or contacts[0] > at:
         raise TriageError(
             f"request {request.id} has had no contact yet: its due date says when; "
             "to change it, classify or postpone it",
@@ -151,7 +153,7 @@ def next_step(
         )  # fmt: skip
     if step is not None:
         step = check_ahead(calendar.on_or_after(step), at)
-    if step == request.next_step(first_contact):
+    if step == request.next_step(contacts):
         raise TriageError(
             f"request {request.id} has that next step already" if step else f"request {request.id} has no next step",
             "same_next_step", id=request.id,
