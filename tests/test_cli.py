@@ -1,4 +1,5 @@
-"""The command line (issue 2, item 5), run in-process at a fixed clock.
+"""The command line (issue 2, item 5; phases, next steps and four lanes: issue 8), run
+in-process at a fixed clock.
 
 Every expected value was worked out by hand from DESIGN.md and a calendar. The clock starts
 at Thursday 26.11.2026 10:00. School days around it: Mon 23, Tue 24, Wed 25, Thu 26, Fri 27,
@@ -109,18 +110,24 @@ def event_types(request: dict[str, Any]) -> list[str]:
 def test_add_defaults_and_json_fields(triage: Triage) -> None:
     request = triage.json("add", "Konflikt", "i", "klassen", "--pupil", "AB")
 
-    assert pick(request, "id", "pupil", "source", "summary", "urgency", "due", "lane", "status",
-                "outcome", "first_contact", "target_due", "target_met", "slips") == {
+    assert pick(request, "id", "pupil", "source", "summary", "urgency", "due", "phase", "next_step", "lane",
+                "status", "outcome", "first_contact", "last_contact", "waiting_school_days",
+                "school_days_since_contact", "target_due", "target_met", "slips") == {
         "id": 1,
         "pupil": "AB",
         "source": "pupil",
         "summary": "Konflikt i klassen",
         "urgency": "later",
         "due": "2026-12-03",
+        "phase": "waiting",
+        "next_step": None,
         "lane": "later",
         "status": "open",
         "outcome": None,
         "first_contact": None,
+        "last_contact": None,
+        "waiting_school_days": 0,
+        "school_days_since_contact": None,
         "target_due": "2026-12-03",
         "target_met": None,
         "slips": [],
@@ -135,7 +142,10 @@ def test_add_defaults_and_json_fields(triage: Triage) -> None:
 
 def test_add_prints_the_request(triage: Triage) -> None:
     out = triage.ok("add", "Konflikt", "i", "klassen", "--pupil", "AB")
-    assert out == "#1 AB · later · due Thu 03.12.2026 · later lane · from pupil\n  Konflikt i klassen\n"
+    assert out == (
+        "#1 AB · later · due Thu 03.12.2026 · later lane · new, no contact yet · from pupil\n"
+        "  Konflikt i klassen\n"
+    )
 
 
 def test_add_takes_summary_words_on_both_sides_of_the_options(triage: Triage) -> None:
@@ -209,7 +219,8 @@ def test_data_dir_before_the_command_and_from_the_environment(
 def test_help_lists_the_commands(triage: Triage) -> None:
     result = triage("--help")
     assert result.code == 0 and "usage: triage" in result.out
-    for command in ("add", "list", "show", "urgency", "postpone", "log", "start", "stop", "done", "reopen"):
+    for command in ("add", "list", "show", "urgency", "postpone", "next", "log", "start", "stop", "done",
+                    "reopen"):  # fmt: skip
         assert f"    {command}" in result.out
 
 
@@ -218,8 +229,10 @@ def test_help_lists_the_commands(triage: Triage) -> None:
 
 @pytest.fixture
 def queue(triage: Triage) -> Triage:
-    """At Thu 26.11 10:00: now lane #5 (due 25.11, overdue), #2 (26.11); tomorrow lane #3 (27.11);
-    later lane #4 (30.11), #7 (02.12), #1 (03.12); #6 closed."""
+    """At Thu 26.11 10:00, all waiting (no contact yet), so each lane is ordered by class, then
+    due date: now lane #2 (now, due 26.11), #5 (tomorrow, due 25.11, overdue); tomorrow lane #3
+    (tomorrow, 27.11); later lane #7 (tomorrow, 02.12), #4 (later, 30.11), #1 (later, 03.12);
+    #6 closed."""
     triage.ok("add", "Sover i timen", "--pupil", "AB")
     triage.ok("add", "Slått i friminuttet", "--pupil", "CD", "--urgency", "now")
     triage.ok("add", "Vil snakke", "--pupil", "EF", "--urgency", "tomorrow", "--from", "teacher")
@@ -246,12 +259,17 @@ def lanes_of(listing: str) -> dict[str, list[int]]:
     return lanes
 
 
-def test_list_by_lane_then_due_date(queue: Triage) -> None:
+def test_list_by_lane_then_class_then_due_date(queue: Triage) -> None:
     out = queue.ok("list")
-    assert lanes_of(out) == {"NOW (2)": [5, 2], "TOMORROW (1)": [3], "LATER (3)": [4, 7, 1]}
+    # A `now` due today comes before an overdue `tomorrow`, and a `tomorrow` due 02.12 before
+    # a `later` due 30.11: the class is the triage decision.
+    assert lanes_of(out) == {
+        "NOW (2)": [2, 5], "TOMORROW (1)": [3], "LATER (3)": [7, 4, 1], "ONGOING (0)": [],
+    }  # fmt: skip
     line = {int(row.split()[0][1:]): row for row in out.splitlines() if row.startswith("  #")}
     assert line[5].endswith("Utagering  [overdue, downgraded]")
-    assert "due Wed 25.11.2026" in line[5] and "parent" in line[5]
+    # Created Tue 24.11: Wed 25 and Thu 26 are two school days of waiting.
+    assert "new        due Wed 25.11.2026, waited 2 school days" in line[5] and "parent" in line[5]
     assert line[7].endswith("Venner  [postponed]")
     assert line[1].endswith("Sover i timen")
 
@@ -259,39 +277,45 @@ def test_list_by_lane_then_due_date(queue: Triage) -> None:
 def test_list_json(queue: Triage) -> None:
     listing = queue.json("list")
     requests = listing["requests"]
-    assert [(r["id"], r["lane"], r["due"]) for r in requests] == [
-        (5, "now", "2026-11-25"),
-        (2, "now", "2026-11-26"),
-        (3, "tomorrow", "2026-11-27"),
-        (4, "later", "2026-11-30"),
-        (7, "later", "2026-12-02"),
-        (1, "later", "2026-12-03"),
+    assert [(r["id"], r["lane"], r["urgency"], r["due"]) for r in requests] == [
+        (2, "now", "now", "2026-11-26"),
+        (5, "now", "tomorrow", "2026-11-25"),
+        (3, "tomorrow", "tomorrow", "2026-11-27"),
+        (7, "later", "tomorrow", "2026-12-02"),
+        (4, "later", "later", "2026-11-30"),
+        (1, "later", "later", "2026-12-03"),
     ]
+    assert {(r["phase"], r["next_step"], r["last_contact"]) for r in requests} == {("waiting", None, None)}
     assert listing["timer"] is None
-    assert requests[0] == queue.show(5)  # each entry is the full request
+    assert requests[1] == queue.show(5)  # each entry is the full request
 
 
 def test_list_all_includes_closed(queue: Triage) -> None:
     assert lanes_of(queue.ok("list", "--all"))["CLOSED (1)"] == [6]
     requests = queue.json("list", "--all")["requests"]
-    assert [r["id"] for r in requests] == [5, 2, 3, 4, 7, 1, 6]
-    assert pick(requests[-1], "status", "outcome", "lane") == {"status": "closed", "outcome": "referred",
-                                                               "lane": None}  # fmt: skip
+    assert [r["id"] for r in requests] == [2, 5, 3, 7, 4, 1, 6]
+    assert pick(requests[-1], "status", "outcome", "lane", "phase", "next_step") == {
+        "status": "closed", "outcome": "referred", "lane": None, "phase": "closed", "next_step": None,
+    }  # fmt: skip
 
 
 def test_lanes_move_with_the_calendar(queue: Triage) -> None:
     queue.now = at("30.11", "08:00")
-    # On Mon 30.11 due 25, 26, 27 and 30.11 are today or overdue; 01.12 is tomorrow; 02 and 03.12 later.
+    # On Mon 30.11 due 25, 26, 27 and 30.11 are today or overdue; 01.12 is tomorrow; 02 and 03.12
+    # later. Within Now by class (now, tomorrow, later), then due date.
     requests = queue.json("list")["requests"]
     assert [(r["id"], r["lane"]) for r in requests] == [
-        (5, "now"), (2, "now"), (3, "now"), (4, "now"), (7, "later"), (1, "later"),
+        (2, "now"), (5, "now"), (3, "now"), (4, "now"), (7, "later"), (1, "later"),
     ]  # fmt: skip
-    assert [r["urgency"] for r in requests] == ["tomorrow", "now", "tomorrow", "later", "tomorrow", "later"]
+    assert [r["urgency"] for r in requests] == ["now", "tomorrow", "tomorrow", "later", "tomorrow", "later"]
+    assert [r["overdue"] for r in requests] == [True, True, True, False, False, False]
 
 
 def test_empty_lanes_say_none(triage: Triage) -> None:
     triage.ok("add", "x", "--pupil", "AB", "--urgency", "now")
-    assert triage.ok("list").splitlines()[2:] == ["TOMORROW (0)", "  (none)", "LATER (0)", "  (none)"]
+    assert triage.ok("list").splitlines()[2:] == [
+        "TOMORROW (0)", "  (none)", "LATER (0)", "  (none)", "ONGOING (0)", "  (none)",
+    ]  # fmt: skip
 
 
 # --- show -----------------------------------------------------------------------------------
@@ -300,7 +324,8 @@ def test_empty_lanes_say_none(triage: Triage) -> None:
 @pytest.fixture
 def story(triage: Triage) -> Triage:
     """#1: `now` on Thu 26.11 10:00, downgraded to `tomorrow` at 11:00 (due Fri 27.11), which
-    passes with no contact; Mon 30.11 09:00 postponed to Wed 02.12; contact Mon 12:15-13:00."""
+    passes with no contact; Mon 30.11 09:00 postponed to Wed 02.12; contact Mon 12:15-13:00. Now
+    (Mon 13:00) it is an ongoing case with no next step: in the Ongoing lane, whatever its due."""
     triage.ok("add", "Trist", "etter", "helga", "--pupil", "AB", "--urgency", "now")
     triage.now = at("26.11", "11:00")
     triage.ok("urgency", "1", "tomorrow", "--why", "kan vente")
@@ -313,9 +338,10 @@ def story(triage: Triage) -> Triage:
 
 def test_show_prints_history_and_time(story: Triage) -> None:
     assert story.ok("show", "1").splitlines() == [
-        "#1 AB · tomorrow · due Wed 02.12.2026 · later lane · from pupil",
+        "#1 AB · tomorrow · due Wed 02.12.2026 · ongoing lane · follow-up, no next step · from pupil",
         "  Trist etter helga",
         "target 2026-11-26 (missed); first contact: 2026-11-30T12:15:00; waited 2 school days",
+        "last contact: 2026-11-30T12:15:00 (0 school days ago)",
         "history:",
         "  2026-11-26 10:00  created",
         "  2026-11-26 10:00  classified now, due Thu 26.11.2026",
@@ -329,13 +355,19 @@ def test_show_prints_history_and_time(story: Triage) -> None:
 
 def test_show_json(story: Triage) -> None:
     request = story.show(1)
-    assert pick(request, "urgency", "due", "lane", "overdue", "first_contact", "target_due", "target_met",
-                "slips", "minutes") == {
+    assert pick(request, "urgency", "due", "phase", "next_step", "lane", "overdue", "first_contact",
+                "last_contact", "waiting_school_days", "school_days_since_contact", "target_due",
+                "target_met", "slips", "minutes") == {
         "urgency": "tomorrow",
         "due": "2026-12-02",
-        "lane": "later",
+        "phase": "ongoing",
+        "next_step": None,
+        "lane": "ongoing",  # reached, with no next step: the due date no longer places it
         "overdue": False,
         "first_contact": "2026-11-30T12:15:00",
+        "last_contact": "2026-11-30T12:15:00",
+        "waiting_school_days": 2,  # Fri 27, Mon 30
+        "school_days_since_contact": 0,
         "target_due": "2026-11-26",
         "target_met": False,
         "slips": ["2026-11-27"],
@@ -567,12 +599,13 @@ def test_done_defaults_to_resolved(triage: Triage) -> None:
         triage.ok("done", "1").splitlines()[0] == "#1 AB · later · due Thu 03.12.2026 · resolved · from pupil"
     )
     request = triage.show(1)
-    assert pick(request, "status", "outcome", "lane", "first_contact", "target_met") == {
+    assert pick(request, "status", "outcome", "phase", "lane", "first_contact", "target_met") == {
         "status": "closed",
         "outcome": "resolved",
+        "phase": "closed",
         "lane": None,
-        "first_contact": "2026-11-26T10:30:00",  # the close counts as contact
-        "target_met": True,
+        "first_contact": None,  # a close is not a contact
+        "target_met": True,  # but a close that stands meets the target (Thu 03.12)
     }
     assert request["events"][-1] == {"type": "closed", "at": "2026-11-26T10:30:00", "outcome": "resolved"}
     assert triage.json("list")["requests"] == []
@@ -592,14 +625,17 @@ def test_reopen_sets_a_new_due_date(triage: Triage) -> None:
     triage.now = at("30.11", "09:00")
     triage.ok("reopen", "1")  # as `tomorrow` classified on Mon 30.11: Tue 01.12
     request = triage.show(1)
-    assert pick(request, "status", "outcome", "urgency", "due", "lane", "target_due", "first_contact") == {
+    assert pick(request, "status", "outcome", "urgency", "due", "phase", "lane", "target_due",
+                "first_contact", "target_met") == {
         "status": "open",
         "outcome": None,
         "urgency": "tomorrow",
         "due": "2026-12-01",
+        "phase": "waiting",  # never reached: the close was not a contact
         "lane": "tomorrow",
         "target_due": "2026-11-27",
-        "first_contact": "2026-11-26T10:00:00",
+        "first_contact": None,
+        "target_met": False,  # the close no longer stands, and Fri 27.11 has passed
     }  # fmt: skip
     assert request["events"][-1] == {"type": "reopened", "at": "2026-11-30T09:00:00", "due": "2026-12-01"}
     assert event_types(request) == ["created", "classified", "closed", "reopened"]
@@ -809,10 +845,11 @@ def test_contact_after_the_due_date_keeps_the_slip(triage: Triage) -> None:
     triage.ok("add", "x", "--pupil", "AB", "--urgency", "tomorrow")  # due Fri 27.11
     triage.now = at("30.11", "10:00")
     triage.ok("log", "30", "--activity", "conversation", "--request", "1")
-    triage.now = at("04.12", "10:00")  # a week on, open, still due 27.11: overdue, but slipped once
+    triage.now = at("04.12", "10:00")  # a week on, open, still due 27.11, slipped once
     request = triage.show(1)
-    assert pick(request, "slips", "overdue", "target_met") == {
-        "slips": ["2026-11-27"], "overdue": True, "target_met": False,
+    # Reached on Mon 30.11 and given no next step: an ongoing case is never overdue by its due date.
+    assert pick(request, "slips", "phase", "lane", "overdue", "target_met") == {
+        "slips": ["2026-11-27"], "phase": "ongoing", "lane": "ongoing", "overdue": False, "target_met": False,
     }  # fmt: skip
 
 
@@ -868,7 +905,7 @@ def test_markup_and_escapes_are_stored_verbatim_and_shown_literally(triage: Tria
     assert request["time"][0]["note"] == note
     assert all("\x1b" not in out for out in (added, downgraded, logged, listing, shown, as_json))
     assert added.splitlines() == [
-        "#1 [red]P1 · now · due Thu 26.11.2026 · now lane · from pupil",
+        "#1 [red]P1 · now · due Thu 26.11.2026 · now lane · new, no contact yet · from pupil",
         "  [bold]x[/] \\x1b[31mrød",
     ]
     assert "  [bold]x[/] \\x1b[31mrød  [downgraded]" in listing
@@ -888,3 +925,408 @@ def test_unlog_takes_back_time_logged_by_mistake(triage: Triage) -> None:
     assert triage.ok("unlog", "1") == "took back 480 min conversation on #1, from Thu 26.11 01:00 (entry 1)\n"
     assert triage.show(1)["first_contact"] is None
     assert "no recent time entry 1" in triage.refused("unlog", "1")
+
+
+# --- next steps (issue 8) -------------------------------------------------------------------
+
+
+@pytest.fixture
+def reached(triage: Triage) -> Triage:
+    """#1 `now` since Thu 26.11 08:00, reached 09:00-09:30, no next step yet: an ongoing case.
+    #2 `now` since 08:00, never reached: waiting. #3 reached at 08:30 and closed at 10:00.
+    Time entries 1 (on #1) and 2 (on #3)."""
+    triage.ok("add", "Trist", "--pupil", "AB", "--urgency", "now", "--at", "08:00")
+    triage.ok("log", "30", "--activity", "conversation", "--request", "1", "--at", "09:00")
+    triage.ok("add", "Vil snakke", "--pupil", "CD", "--urgency", "now", "--at", "08:00")
+    triage.ok("add", "Ferdig", "--pupil", "EF", "--at", "08:00")
+    triage.ok("log", "15", "--activity", "conversation", "--request", "3", "--at", "08:30")
+    triage.ok("done", "3")
+    return triage
+
+
+def journal(triage: Triage) -> list[dict[str, Any]]:
+    """The data folder's journal: one line for each action since the hot file was last written whole."""
+    path = triage.folder / "triage.journal"
+    return [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+
+
+def test_next_sets_the_next_step_of_an_ongoing_case(reached: Triage) -> None:
+    assert pick(reached.show(1), "phase", "next_step", "lane", "overdue") == {
+        "phase": "ongoing", "next_step": None, "lane": "ongoing", "overdue": False,
+    }  # fmt: skip
+    out = reached.ok("next", "1", "fri", "--why", "ser henne etter gym")
+    assert out.splitlines()[0] == (
+        "#1 AB · now · due Thu 26.11.2026 · tomorrow lane · follow-up, next step Fri 27.11.2026 · from pupil"
+    )
+    request = reached.show(1)
+    assert pick(request, "phase", "next_step", "lane", "overdue", "first_contact", "last_contact") == {
+        "phase": "ongoing",
+        "next_step": "2026-11-27",
+        "lane": "tomorrow",
+        "overdue": False,
+        "first_contact": "2026-11-26T09:00:00",
+        "last_contact": "2026-11-26T09:00:00",
+    }
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:00:00", "date": "2026-11-27",
+                                     "why": "ser henne etter gym"}  # fmt: skip
+    history = reached.ok("show", "1").splitlines()
+    assert "  2026-11-26 10:00  next step Fri 27.11.2026 — ser henne etter gym" in history
+
+    reached.now = at("27.11", "08:00")  # its day has come
+    assert pick(reached.show(1), "lane", "overdue") == {"lane": "now", "overdue": False}
+    reached.now = at("30.11", "08:00")  # Friday ended with no contact
+    assert pick(reached.show(1), "lane", "overdue") == {"lane": "now", "overdue": True}
+    # A Saturday moves on to the next school day, as a due date does: Sat 05.12 -> Mon 07.12.
+    assert pick(reached.json("next", "1", "lør"), "next_step", "lane", "overdue") == {
+        "next_step": "2026-12-07", "lane": "later", "overdue": False,
+    }  # fmt: skip
+
+
+def test_next_none_clears_the_next_step(reached: Triage) -> None:
+    reached.ok("next", "1", "02.12")
+    assert reached.show(1)["lane"] == "later"
+    reached.now = at("26.11", "10:05")
+    request = reached.json("next", "1", "none", "--why", "venter på BUP")
+    assert pick(request, "phase", "next_step", "lane", "overdue") == {
+        "phase": "ongoing", "next_step": None, "lane": "ongoing", "overdue": False,
+    }  # fmt: skip
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:05:00", "date": None,
+                                     "why": "venter på BUP"}  # fmt: skip
+    assert "  2026-11-26 10:05  next step cleared — venter på BUP" in reached.ok("show", "1").splitlines()
+    assert reached.json("next", "1", "fredag")["next_step"] == "2026-11-27"
+    assert reached.json("next", "1", "ingen")["next_step"] is None  # Norwegian for none
+    assert event_types(reached.show(1))[-4:] == ["next_step"] * 4
+
+
+def test_next_after_the_fact(reached: Triage) -> None:
+    reached.now = at("30.11", "10:00")  # Monday
+    # Planned on Thursday for Friday, which passed with no contact since: late now. A date
+    # that has passed is fine when it had not passed at --at.
+    request = reached.json("next", "1", "fri", "--at", "thu 12:00")
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T12:00:00", "date": "2026-11-27",
+                                     "why": None}  # fmt: skip
+    assert pick(request, "next_step", "lane", "overdue") == {"next_step": "2026-11-27", "lane": "now",
+                                                             "overdue": True}  # fmt: skip
+    # +N counts school days from --at: Thu 26.11 + 2 is Mon 30.11, today.
+    request = reached.json("next", "1", "+2", "--at", "thu 12:30")
+    assert pick(request, "next_step", "lane", "overdue") == {"next_step": "2026-11-30", "lane": "now",
+                                                             "overdue": False}  # fmt: skip
+
+
+NEXT_BAD_INPUT = [
+    (["next", "1", "yesterday"], "has passed"),  # a past date without --at
+    (["next", "1", "25.11"], "has passed"),
+    (["next", "1", "2029-01-08"], "more than two years ahead"),
+    (["next", "1", "someday"], "not a date"),
+    (["next", "1", "31.02"], "not a date"),
+    (["next", "1", "none"], "has no next step"),  # nothing to clear
+    (["next", "2", "fri"], "no contact yet"),  # waiting: its due date says when
+    (["next", "3", "fri"], "reopen it first"),  # closed
+    (["next", "99", "fri"], "no request 99"),
+    (["next", "abc", "fri"], "not a request id"),
+    (["next", "1"], "WHEN|none"),
+    (["next", "1", "fri", "--at", "08:30"], "no contact yet"),  # before its first contact at 09:00
+    (["next", "1", "fri", "--at", "07:00"], "order they happened"),  # before it was created
+    (["next", "1", "fri", "--at", "11:00"], "future"),
+    (["next", "1", "fri", "--why", "x" * 501], "longer than 500"),
+    (["postpone", "1", "fri"], "no next step to postpone"),  # ongoing: postpone moves the next step
+    (["log", "30", "--activity", "meeting", "--next", "fri"], "needs time logged on a request"),
+    (["log", "30", "--activity", "conversation", "--request", "2", "--next", "yesterday"], "has passed"),
+    (["log", "30", "--activity", "conversation", "--request", "2", "--next", "someday"], "not a date"),
+    (["log", "30", "--activity", "conversation", "--request", "3", "--next", "fri"], "reopen it first"),
+    (["stop", "--next", "fri"], "no timer"),
+]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"), NEXT_BAD_INPUT, ids=[" ".join(a)[:40] for a, _ in NEXT_BAD_INPUT]
+)
+def test_bad_next_steps_are_refused_and_change_nothing(
+    reached: Triage, args: list[str], message: str
+) -> None:
+    assert message in reached.refused(*args)
+
+
+def test_a_refused_next_step_on_a_new_day_writes_nothing(reached: Triage) -> None:
+    reached.now = at("27.11", "08:00")  # the first write of a day would make the daily backup
+    reached.refused("log", "30", "--activity", "meeting", "--next", "mon")  # fails after the time is taken
+    reached.refused("next", "2", "mon")
+
+
+def test_log_next_sets_the_next_step_in_the_same_action(reached: Triage) -> None:
+    before = journal(reached)
+    entry = reached.json("log", "20", "--activity", "conversation", "--request", "2", "--next", "mon")
+    assert entry == {"id": 3, "start": "2026-11-26T09:40:00", "minutes": 20, "activity": "conversation",
+                     "request": 2, "note": None}  # fmt: skip
+    request = reached.show(2)
+    assert pick(request, "phase", "first_contact", "next_step", "lane", "overdue") == {
+        "phase": "ongoing",
+        "first_contact": "2026-11-26T09:40:00",
+        "next_step": "2026-11-30",  # Thu 26.11 -> Mon 30.11, after tomorrow: the Later lane
+        "lane": "later",
+        "overdue": False,
+    }
+    # Planned as of the contact's end.
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:00:00", "date": "2026-11-30",
+                                     "why": None}  # fmt: skip
+    # One action: one journal line holds both the time and the next step.
+    (line,) = journal(reached)[len(before) :]
+    assert line["set"]["time"]["3"]["request"] == 2
+    assert line["set"]["requests"]["2"]["events"][-1]["type"] == "next_step"
+
+
+def test_log_next_after_the_fact_gives_the_same_answers_as_live(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    live = Triage(tmp_path / "live", capsys)
+    live.ok("add", "Trist", "--pupil", "AB", "--urgency", "now")  # Thu 26.11 10:00
+    live.now = at("27.11", "09:30")
+    live.ok("log", "30", "--activity", "conversation", "--request", "1", "--next", "+1")  # Fri + 1: Mon 30.11
+    live.now = at("01.12", "10:00")
+
+    after = Triage(tmp_path / "after", capsys)
+    after.now = at("01.12", "10:00")
+    after.ok("add", "Trist", "--pupil", "AB", "--urgency", "now", "--at", "2026-11-26T10:00")
+    # +1 counts from --at (Fri 27.11), not from the day it is recorded (Tue 01.12).
+    after.ok("log", "30", "--activity", "conversation", "--request", "1", "--at", "fri 09:00", "--next", "+1")
+
+    expected = {
+        "first_contact": "2026-11-27T09:00:00",
+        "next_step": "2026-11-30",
+        "lane": "now",
+        "overdue": True,  # Monday ended with no contact
+    }
+    assert pick(live.show(1), *expected) == expected
+    assert after.show(1) == live.show(1)
+
+
+def test_stop_next_sets_the_next_step_in_the_same_action(reached: Triage) -> None:
+    reached.ok("start", "2", "--at", "09:15")
+    before = journal(reached)
+    assert reached.json("stop", "--next", "tue") == {"id": 3, "start": "2026-11-26T09:15:00", "minutes": 45,
+                                                     "activity": "conversation", "request": 2,
+                                                     "note": None}  # fmt: skip
+    request = reached.show(2)
+    assert pick(request, "phase", "first_contact", "next_step", "lane") == {
+        "phase": "ongoing",
+        "first_contact": "2026-11-26T09:15:00",
+        "next_step": "2026-12-01",  # Tue 01.12, after tomorrow
+        "lane": "later",
+    }
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:00:00", "date": "2026-12-01",
+                                     "why": None}  # fmt: skip
+    assert len(journal(reached)) == len(before) + 1
+    assert reached.json("list")["timer"] is None
+
+
+def test_stop_next_after_the_fact(reached: Triage) -> None:
+    reached.now = at("26.11", "12:00")
+    reached.ok("start", "1", "--at", "10:30")
+    assert reached.json("stop", "--at", "11:00", "--next", "+1")["minutes"] == 30
+    request = reached.show(1)
+    assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T11:00:00", "date": "2026-11-27",
+                                     "why": None}  # fmt: skip
+    assert pick(request, "next_step", "lane", "last_contact") == {
+        "next_step": "2026-11-27", "lane": "tomorrow", "last_contact": "2026-11-26T10:30:00",
+    }  # fmt: skip
+
+
+def test_stop_next_refused_keeps_the_timer_running(reached: Triage) -> None:
+    reached.ok("start", "--activity", "meeting", "--at", "09:40")
+    assert "needs time logged on a request" in reached.refused("stop", "--next", "fri")
+    reached.ok("stop")
+    reached.ok("start", "2")  # at 10:00
+    assert "less than a minute" in reached.refused("stop", "--next", "fri")
+    reached.now = at("26.11", "10:20")
+    assert "has passed" in reached.refused("stop", "--next", "yesterday")
+    assert reached.json("list")["timer"] == {"start": "2026-11-26T10:00:00", "activity": "conversation",
+                                             "request": 2}  # fmt: skip
+    assert reached.show(2)["phase"] == "waiting"
+
+
+def test_postpone_moves_the_next_step_of_an_ongoing_case(reached: Triage) -> None:
+    reached.ok("next", "1", "fri")  # Fri 27.11
+    reached.now = at("26.11", "10:30")
+    request = reached.json("postpone", "1", "tue", "--why", "syk")
+    assert request["events"][-1] == {
+        "type": "postponed", "at": "2026-11-26T10:30:00", "from_due": "2026-11-27", "to_due": "2026-12-01",
+        "why": "syk",
+    }  # fmt: skip
+    assert pick(request, "phase", "next_step", "lane", "overdue", "target_due") == {
+        "phase": "ongoing", "next_step": "2026-12-01", "lane": "later", "overdue": False,
+        "target_due": "2026-11-26",
+    }  # fmt: skip
+    assert "not later than the current next step 2026-12-01" in reached.refused("postpone", "1", "30.11")
+    (line,) = [row for row in reached.ok("list").splitlines() if row.startswith("  #1 ")]
+    assert line.endswith("follow-up  next Tue 01.12.2026, last seen Thu 26.11.2026  Trist  [postponed]")
+
+
+def test_once_reached_a_classification_or_a_reopening_sets_the_next_step(reached: Triage) -> None:
+    # As they set the due date: `later` from Thu 26.11 is Thu 03.12.
+    assert pick(reached.json("urgency", "1", "later"), "due", "next_step", "lane") == {
+        "due": "2026-12-03", "next_step": "2026-12-03", "lane": "later",
+    }  # fmt: skip
+    assert reached.json("done", "1")["next_step"] is None
+    reached.now = at("30.11", "10:00")
+    # Reached before, so ongoing again; `later` from Mon 30.11: Tue 1, Wed 2, Thu 3, Fri 4, Mon 7.
+    assert pick(reached.json("reopen", "1"), "phase", "due", "next_step", "lane") == {
+        "phase": "ongoing", "due": "2026-12-07", "next_step": "2026-12-07", "lane": "later",
+    }  # fmt: skip
+
+
+# --- the four lanes (issue 8) ---------------------------------------------------------------
+
+
+@pytest.fixture
+def lanes(triage: Triage) -> Triage:
+    """At Thu 26.11 10:00, by lane, each in its order (waiting first, by class then due date;
+    then ongoing, by next step; the Ongoing lane by last contact, oldest first):
+
+    now:      #4 waiting, now, due Thu 26.11
+              #1 waiting, later, due Mon 23.11 (created Mon 16.11): overdue
+              #2 ongoing, next step Wed 25.11 (set Tue, seen Tue 09:30): overdue
+              #3 ongoing, next step today
+    tomorrow: #6 waiting, tomorrow, due Fri 27.11
+              #5 ongoing, next step Fri 27.11
+    later:    #8 waiting, later, due Thu 03.12
+              #7 ongoing, next step Mon 30.11
+    ongoing:  #10 last seen Mon 23.11 09:00 (its only contact)
+              #9 first seen Mon 23.11 08:15, last Wed 25.11 09:00
+    #9 and #10 were due Mon 23.11, and have no next step.
+    """
+    t = triage
+    t.ok("add", "Fravær", "--pupil", "AA", "--at", "2026-11-16T09:00")
+    t.ok("add", "Sint", "--pupil", "BB", "--urgency", "now", "--at", "tue 09:00")
+    t.ok("log", "30", "--activity", "conversation", "--request", "2", "--at", "tue 09:30")
+    t.ok("next", "2", "wed", "--at", "tue 10:30")
+    t.ok("add", "Gråter", "--pupil", "CC", "--urgency", "now", "--at", "08:00")
+    t.ok("log", "20", "--activity", "conversation", "--request", "3", "--at", "08:30")
+    t.ok("next", "3", "today")
+    t.ok("add", "Ny i dag", "--pupil", "DD", "--urgency", "now")
+    t.ok("add", "Oppfølging", "--pupil", "EE", "--urgency", "now", "--at", "08:00")
+    t.ok("log", "15", "--activity", "conversation", "--request", "5", "--at", "08:10")
+    t.ok("next", "5", "fri")
+    t.ok("add", "Vil snakke", "--pupil", "FF", "--urgency", "tomorrow")
+    t.ok("add", "Skolevegring", "--pupil", "GG", "--urgency", "now", "--at", "08:00")
+    t.ok("log", "30", "--activity", "conversation", "--request", "7", "--at", "09:00")
+    t.ok("next", "7", "mon")
+    t.ok("add", "Venner", "--pupil", "HH")
+    t.ok("add", "Stille", "--pupil", "II", "--urgency", "now", "--at", "mon 08:00")
+    t.ok("log", "15", "--activity", "conversation", "--request", "9", "--at", "mon 08:15")
+    t.ok("log", "30", "--activity", "conversation", "--request", "9", "--at", "wed 09:00")
+    t.ok("add", "Ensom", "--pupil", "JJ", "--urgency", "now", "--at", "mon 08:00")
+    t.ok("log", "30", "--activity", "conversation", "--request", "10", "--at", "mon 09:00")
+    return t
+
+
+def test_list_shows_four_lanes_waiting_before_ongoing(lanes: Triage) -> None:
+    out = lanes.ok("list")
+    assert list(lanes_of(out).items()) == [
+        ("NOW (4)", [4, 1, 2, 3]),
+        ("TOMORROW (2)", [6, 5]),
+        ("LATER (2)", [8, 7]),
+        ("ONGOING (2)", [10, 9]),  # by last contact: not by id, nor by first contact
+    ]
+    line = {int(row.split()[0][1:]): row for row in out.splitlines() if row.startswith("  #")}
+    # Mon 16.11 to Thu 26.11: 17, 18, 19, 20, 23, 24, 25, 26.
+    assert line[1].endswith("new        due Mon 23.11.2026, waited 8 school days  Fravær  [overdue]")
+    assert line[2].endswith("follow-up  next Wed 25.11.2026, last seen Tue 24.11.2026  Sint  [overdue]")
+    assert line[10].endswith("follow-up  no next step, last seen Mon 23.11.2026  Ensom")
+
+
+def test_list_json_lanes_phases_and_overdue(lanes: Triage) -> None:
+    requests = lanes.json("list")["requests"]
+    assert [(r["id"], r["lane"], r["phase"], r["next_step"], r["overdue"]) for r in requests] == [
+        (4, "now", "waiting", None, False),
+        (1, "now", "waiting", None, True),
+        (2, "now", "ongoing", "2026-11-25", True),
+        (3, "now", "ongoing", "2026-11-26", False),
+        (6, "tomorrow", "waiting", None, False),
+        (5, "tomorrow", "ongoing", "2026-11-27", False),
+        (8, "later", "waiting", None, False),
+        (7, "later", "ongoing", "2026-11-30", False),
+        (10, "ongoing", "ongoing", None, False),  # due Mon 23.11, but reached: never overdue
+        (9, "ongoing", "ongoing", None, False),
+    ]
+    keys = ("due", "first_contact", "last_contact", "school_days_since_contact")
+    contacts = [pick(r, *keys) for r in requests[-2:]]
+    assert contacts == [
+        {"due": "2026-11-23", "first_contact": "2026-11-23T09:00:00", "last_contact": "2026-11-23T09:00:00",
+         "school_days_since_contact": 3},  # Tue, Wed, Thu
+        {"due": "2026-11-23", "first_contact": "2026-11-23T08:15:00", "last_contact": "2026-11-25T09:00:00",
+         "school_days_since_contact": 1},
+    ]  # fmt: skip
+
+
+def test_overdue_follows_the_action_date(lanes: Triage) -> None:
+    lanes.now = at("14.12", "10:00")  # Monday, three weeks after #9 and #10 were due
+    requests = lanes.json("list")["requests"]
+    # Everything with a date is in Now and overdue: waiting by class (now, tomorrow, later) and
+    # due date, then ongoing by next step. The ongoing cases with no next step never are.
+    assert [(r["id"], r["lane"], r["overdue"]) for r in requests] == [
+        (4, "now", True), (6, "now", True), (1, "now", True), (8, "now", True),
+        (2, "now", True), (3, "now", True), (5, "now", True), (7, "now", True),
+        (10, "ongoing", False), (9, "ongoing", False),
+    ]  # fmt: skip
+
+
+def test_show_names_the_phase_and_the_last_contact(lanes: Triage) -> None:
+    new = lanes.ok("show", "4").splitlines()
+    assert new[:3] == [
+        "#4 DD · now · due Thu 26.11.2026 · now lane · new, no contact yet · from pupil",
+        "  Ny i dag",
+        "target 2026-11-26 (pending); first contact: none yet; waited 0 school days",
+    ]
+    assert not [row for row in new if row.startswith("last contact")]
+    follow_up = lanes.ok("show", "2").splitlines()
+    assert follow_up[:4] == [
+        "#2 BB · now · due Tue 24.11.2026 · now lane · follow-up, next step Wed 25.11.2026 · from pupil",
+        "  Sint",
+        "target 2026-11-24 (met); first contact: 2026-11-24T09:30:00; waited 0 school days",
+        "last contact: 2026-11-24T09:30:00 (2 school days ago)",  # Wed, Thu
+    ]
+    assert "  2026-11-24 10:30  next step Wed 25.11.2026" in follow_up
+    quiet = lanes.ok("show", "10").splitlines()
+    assert quiet[0] == (
+        "#10 JJ · now · due Mon 23.11.2026 · ongoing lane · follow-up, no next step · from pupil"
+    )
+    assert quiet[3] == "last contact: 2026-11-23T09:00:00 (3 school days ago)"
+
+
+def test_list_pupil_shows_every_request_of_one_pupil_archived_ones_too(triage: Triage) -> None:
+    triage.ok("add", "Gammel sak", "--pupil", "AB", "--at", "08:00")
+    triage.ok("log", "20", "--activity", "conversation", "--request", "1", "--at", "09:00")
+    triage.ok("done", "1")  # Thu 26.11
+    triage.ok("add", "Annen elev", "--pupil", "CD")
+    triage.ok("add", "Også lukket", "--pupil", "CD")
+    triage.ok("done", "3")
+    triage.now = at("10.12", "10:00")  # two weeks on: the archive cutoff is Mon 30.11
+    triage.ok("add", "Ny bekymring", "--pupil", "AB", "--urgency", "now")  # this write archives #1 and #3
+    archive = json.loads((triage.folder / "history-2026-11.json").read_bytes())
+    assert sorted(archive["requests"]) == ["1", "3"]
+    triage.ok("add", "Følges opp", "--pupil", "AB", "--urgency", "now", "--at", "08:00")
+    triage.ok("log", "30", "--activity", "conversation", "--request", "5", "--at", "09:00")
+    triage.ok("add", "Lukket nylig", "--pupil", "AB", "--at", "08:00")
+    triage.ok("done", "6", "--outcome", "withdrawn", "--at", "08:30")
+    triage.ok("add", "Tredje elev", "--pupil", "ABC")  # a code that starts the same is another pupil
+    before = triage.files()
+
+    out = triage.ok("list", "--pupil", "ab")  # a code matches whatever its case
+    assert list(lanes_of(out).items()) == [
+        ("NOW (1)", [4]),
+        ("TOMORROW (0)", []),
+        ("LATER (0)", []),
+        ("ONGOING (1)", [5]),
+        ("CLOSED (2)", [6, 1]),  # closed ones newest first
+    ]
+    line = {int(row.split()[0][1:]): row for row in out.splitlines() if row.startswith("  #")}
+    assert line[1].endswith("resolved   closed, 20 min logged  Gammel sak")  # with its time, from the archive
+    assert line[6].endswith("withdrawn  closed, 0 min logged  Lukket nylig")
+    requests = triage.json("list", "--pupil", "AB")["requests"]
+    assert [(r["id"], r["pupil"], r["phase"]) for r in requests] == [
+        (4, "AB", "waiting"), (5, "AB", "ongoing"), (6, "AB", "closed"), (1, "AB", "closed"),
+    ]  # fmt: skip
+    assert requests[-1] == triage.show(1)
+    assert triage.json("list", "--pupil", "XY")["requests"] == []
+    assert "reopen it first" in triage.refused("next", "1", "fri")  # not even taken out of the archive
+    assert triage.files() == before  # listing writes nothing, and leaves the archive as it is

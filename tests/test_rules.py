@@ -276,7 +276,7 @@ def test_a_next_step_is_set_moved_and_cleared() -> None:
         ("2026-11-27", "2026-11-26T11:00", None, "no contact yet"),  # a waiting request
         ("2026-11-27", "2026-11-26T11:00", "2026-11-26T12:00", "no contact yet"),  # contact after it
         ("2026-11-25", "2026-11-26T11:00", "2026-11-26T10:30", "has passed"),
-        ("2028-12-01", "2026-11-26T11:00", "2026-11-26T10:30", "more than two years ahead"),
+        ("2028-11-27", "2026-11-26T11:00", "2026-11-26T10:30", "more than two years ahead"),  # a day too far
         (None, "2026-11-26T11:00", "2026-11-26T10:30", "has no next step"),
         ("2026-11-26", "2026-11-26T09:00", "2026-11-26T08:00", "record actions in the order"),
     ],

@@ -93,9 +93,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("urgency", choices=URGENCIES)
     p.add_argument("--why", metavar="TEXT", help="why (optional)")
 
-    p = command("postpone", "move a request's due date later", at, as_json)
+    p = command("postpone", "move a request's due date later (an ongoing case's next step)", at, as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
-    p.add_argument("when", metavar="WHEN", help="the new due date (counted from --at when given)")
+    p.add_argument("when", metavar="WHEN", help="the new date (counted from --at when given)")
     p.add_argument("--why", metavar="TEXT", help="why (optional)")
 
     p = command("next", "set the next step of an ongoing case (none: clear it)", at, as_json)
@@ -110,7 +110,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--request", type=_request_id, metavar="ID")
     p.add_argument("--note", metavar="TEXT")
-    p.add_argument("--next", metavar="WHEN", help="the request's next step, planned at this contact")
+    p.add_argument(
+        "--next",
+        metavar="WHEN",
+        help="the request's next step, planned at this contact (counted from --at when given)",
+    )
 
     p = command("unlog", "take back time logged by mistake", as_json)
     p.add_argument(
@@ -126,7 +130,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="default conversation on a request, other without",
     )
     p = command("stop", "stop the timer and log its time", at, as_json)
-    p.add_argument("--next", metavar="WHEN", help="the request's next step, planned at this contact")
+    p.add_argument(
+        "--next",
+        metavar="WHEN",
+        help="the request's next step, planned at this contact (counted from --at when given)",
+    )
 
     p = command("done", "close a request", at, as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
@@ -283,7 +291,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
 def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     step = None
     if getattr(args, "next", None):
-        step = parse_date(args.next, caseload.now().date(), caseload.calendar)
+        # Counted from --at, as `next` and `postpone` count: after the fact gives the same date as live.
+        step = parse_date(args.next, (at or caseload.now()).date(), caseload.calendar)
     if args.command == "log":
         entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at,
                              next_step=step)  # fmt: skip
@@ -373,7 +382,8 @@ def _list_line(info: dict[str, Any]) -> str:
         state, when = "follow-up", f"{step}, last seen {_day(info['last_contact'][:10])}"
     marks = [m for m in ("overdue",) if info["overdue"]]
     marks += [m for m, kind in (("downgraded", "classified"), ("postponed", "postponed"))
-              if any(e["type"] == kind and (kind != "classified" or _downgrade(e)) for e in info["events"])]  # fmt: skip
+              if any(e["type"] == kind and (kind != "classified" or _downgrade(e))
+                     for e in info["events"])]  # fmt: skip
     return (f"#{info['id']:<5} {printable(info['pupil']):<10} {info['source']:<9} {info['urgency']:<8} "
             f"{state:<9}  {when}  {printable(info['summary'])}"
             f"{'  [' + ', '.join(marks) + ']' if marks else ''}")  # fmt: skip

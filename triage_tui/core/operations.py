@@ -8,7 +8,9 @@ the stored history is always in time order.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
 
 from .calendar import SchoolCalendar
 from .errors import TriageError
@@ -165,7 +167,7 @@ def check_ahead(day: date, at: datetime) -> date:
     """A due date or next step: not passed at `at`, and at most two years ahead."""
     if day < at.date():
         raise TriageError(f"{day.isoformat()} has passed already; choose a later school day", "due_passed", due=day)
-    if day > at.date() + timedelta(days=2 * 366):
+    if day > at.date() + relativedelta(years=2):
         raise TriageError(f"{day.isoformat()} is more than two years ahead", "too_far_ahead", due=day)
     return day
 
