@@ -416,9 +416,9 @@ class Case:
 
     def first(self) -> None:
         """First contact: mostly by the due date, early more often than late; sometimes a
-        few school days after it (a slip)."""
+        few school days after it (a slip), but never for `now`: she drops what she is doing."""
         rng, due, start = self.rng, self.request.due, self.last.date()
-        if rng.random() < 0.93:
+        if rng.random() < 0.93 or self.request.urgency == "now":
             span = max(self.cal.school_days_between(start, due), 0)
             day = self.cal.add_school_days(start, min(rng.randint(0, span) for _ in range(3)))
         else:

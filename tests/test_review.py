@@ -36,8 +36,9 @@ def at(text: str) -> datetime:
     return datetime.fromisoformat(f"2026-05-{text}")
 
 
-def record(caseload: Caseload, clock, live: bool) -> None:
-    """The week's history, typed in as it happened (live) or all on Wednesday with --at."""
+def typist(caseload: Caseload, clock, live: bool, at=at):
+    """`when` and `spent` for a story typed in as it happened (live: the clock is moved to
+    each moment) or all afterwards with --at."""
 
     def when(moment: str) -> datetime | None:
         if live:
@@ -45,12 +46,20 @@ def record(caseload: Caseload, clock, live: bool) -> None:
             return None
         return at(moment)
 
-    def spent(minutes: int, activity: str, start: str, request_id: int | None = None) -> None:
+    def spent(minutes: int, activity: str, start: str, request_id: int | None = None,
+              next_step: date | None = None) -> None:  # fmt: skip
         """Live, time is logged when it ends; after the fact, with its start."""
         if live:
             clock.now = at(start) + timedelta(minutes=minutes)
-        caseload.log(minutes, activity, request_id=request_id, start=None if live else at(start))
+        caseload.log(minutes, activity, request_id=request_id, start=None if live else at(start),
+                     next_step=next_step)  # fmt: skip
 
+    return when, spent
+
+
+def record(caseload: Caseload, clock, live: bool) -> None:
+    """The week's history, typed in as it happened (live) or all on Wednesday with --at."""
+    when, spent = typist(caseload, clock, live)
     caseload.add("C3", "secret summary one", source="pupil", urgency="later", at=when("04T09:00"))
     spent(20, "admin", "10T09:00")
     caseload.add("A1", "secret summary two", source="teacher", urgency="now", at=when("11T09:00"))
@@ -131,6 +140,9 @@ def test_open_at_the_end_longest_waiting_first_and_silent_closes(after_the_fact)
          "first_contact": "2026-05-13", "postponed": 0, "downgraded": 1},
     ]  # fmt: skip
     assert after_the_fact["closed_without_contact"] == [{"id": 4, "pupil": "D4", "outcome": "withdrawn"}]
+    # No next step was ever set, and A1, the one open case with contact by then, was seen
+    # 1 school day before the week's end (Fri 15): no follow-ups, no quiet cases.
+    assert after_the_fact["follow_ups"] == after_the_fact["quiet_cases"] == []
 
 
 def test_time_goes_to_the_class_the_request_had_when_it_was_spent(after_the_fact) -> None:
@@ -258,6 +270,8 @@ def test_report_text_reads_like_a_letter(recorded: Path, capsys) -> None:
         "#1 C3 (later, due Fri 15.05): waiting 8 school days, 1× postponed",
         "#2 A1 (later, due Tue 19.05): reached after 2 school days, 1× downgraded",
         "#4 D4 (withdrawn)",
+        "No next step fell due this week.",  # nobody set one
+        "No ongoing case has gone 10 school days without contact.",
         "from teacher: a median of 2 school days (1 request)",
     ):
         assert line in out, line
@@ -279,7 +293,8 @@ def test_report_csv_has_one_table_per_section(recorded: Path, capsys) -> None:
     names = [block.splitlines()[0] for block in blocks]
     assert names == [f"# 2026-W20 {n}" for n in (
         "received", "targets", "breaches", "downgrades", "postponements", "slips", "open_at_end",
-        "closed_without_contact", "time_by_activity", "time_by_urgency", "time", "waits_by_source",
+        "closed_without_contact", "follow_ups", "quiet_cases", "time_by_activity", "time_by_urgency",
+        "time", "waits_by_source",
     )]  # fmt: skip
     breaches = list(csv.reader(io.StringIO("\n".join(blocks[2].splitlines()[1:]))))
     assert breaches == [
@@ -423,3 +438,231 @@ def test_anonymising_a_week_with_a_pupil_s_own_request_first_contacted(tmp_path:
         assert "7B-ER" not in out and "secret" not in out
     shared = anonymise(caseload.review(W20))
     assert shared["waits_by_source"] == {"pupil": {"count": 1, "median_school_days": 0}}
+
+
+# -- follow-ups and quiet cases: a second week, worked out by hand --------------------------
+#
+# The same week W20 (Ascension Day Thu 14.05; Fri 01.05 is a holiday too), reviewed on Wed
+# 20.05, in a store of its own. In the order typed, so the ids are:
+#
+# #1 H8 (nurse): `now` Mon 27.04 09:00, 30 min conversation 10:00, no next step. Last contact
+#    27.04: quiet for 12 school days at the week's end (Tue 28, Wed 29, Thu 30; Mon 4 – Fri 8;
+#    Mon 11, Tue 12, Wed 13, Fri 15).
+# #2 G7 (pupil): `now` Wed 29.04 09:00, 20 min conversation 11:00 with next step Tue 12.05;
+#    postponed Mon 11.05 14:00 to Fri 22.05 ("class trip"), before its day: Tue 12.05 never
+#    fell due, and 22.05 is next week. Quiet for exactly 10 school days (from 29.04: the 12
+#    above less Tue 28 and Wed 29): 10 or more is quiet.
+# #3 E5 (teacher): `now` Mon 04.05 09:00, 30 min conversation 10:00 with next step Mon 11.05;
+#    30 min conversation Mon 11.05 13:00, on the day: kept on time; with it, next step Fri
+#    15.05, which passed with no contact; reached Mon 18.05, after the week: 1 school day late
+#    (Mon 18). Last contact 11.05 as of the week's end: 3 school days, not quiet.
+# #4 F6 (parent): `tomorrow` Tue 05.05 08:00, 45 min parent guidance Wed 06.05 09:00 with
+#    next step Wed 13.05, which passed with no contact; reached Fri 15.05 10:00: 1 school day
+#    late, since Thu 14.05 is Ascension Day.
+# #5 I9 (staff): `now` Tue 12.05 08:00, closed (no-action) 12:00 with no time: the close
+#    meets its target, but is no contact: closed without contact, and no wait counted.
+# #6 J1 (pupil): `tomorrow` Tue 12.05 09:00 (target Wed 13.05), closed 13:00, reopened Wed
+#    13.05 09:00 (due anew Fri 15.05), reached Fri 15.05 09:00. The close did not stand, so
+#    it was handled by the contact: target missed by 1 school day (Fri 15); waited 2 school
+#    days (Wed 13, Fri 15), the only real first contact in the week.
+
+FOLLOW_UPS_REVIEWED = datetime(2026, 5, 20, 10, 0)
+
+
+def on(text: str) -> datetime:
+    return datetime.fromisoformat(f"2026-{text}")
+
+
+def record_follow_ups(caseload: Caseload, clock, live: bool) -> None:
+    when, spent = typist(caseload, clock, live, at=on)
+    caseload.add("H8", "secret one", source="nurse", urgency="now", at=when("04-27T09:00"))
+    spent(30, "conversation", "04-27T10:00", 1)
+    caseload.add("G7", "secret two", source="pupil", urgency="now", at=when("04-29T09:00"))
+    spent(20, "conversation", "04-29T11:00", 2, next_step=date(2026, 5, 12))
+    caseload.add("E5", "secret three", source="teacher", urgency="now", at=when("05-04T09:00"))
+    spent(30, "conversation", "05-04T10:00", 3, next_step=date(2026, 5, 11))
+    caseload.add("F6", "secret four", source="parent", urgency="tomorrow", at=when("05-05T08:00"))
+    spent(45, "parent-guidance", "05-06T09:00", 4, next_step=date(2026, 5, 13))
+    spent(30, "conversation", "05-11T13:00", 3, next_step=date(2026, 5, 15))
+    caseload.postpone(2, date(2026, 5, 22), why="class trip", at=when("05-11T14:00"))
+    caseload.add("I9", "secret five", source="staff", urgency="now", at=when("05-12T08:00"))
+    caseload.add("J1", "secret six", source="pupil", urgency="tomorrow", at=when("05-12T09:00"))
+    caseload.close(5, "no-action", at=when("05-12T12:00"))
+    caseload.close(6, "resolved", at=when("05-12T13:00"))
+    caseload.reopen(6, at=when("05-13T09:00"))
+    spent(20, "conversation", "05-15T09:00", 6)
+    spent(30, "conversation", "05-15T10:00", 4)
+    spent(20, "conversation", "05-18T09:00", 3)
+    clock.now = FOLLOW_UPS_REVIEWED
+
+
+@pytest.fixture
+def follow_ups_folder(tmp_path: Path, clock) -> Path:
+    clock.now = FOLLOW_UPS_REVIEWED
+    record_follow_ups(Caseload.open(tmp_path / "follow-ups", clock), clock, live=False)
+    return tmp_path / "follow-ups"
+
+
+@pytest.fixture
+def follow_ups_week(follow_ups_folder: Path, clock) -> dict:
+    return Caseload.open(follow_ups_folder, clock).review(W20)
+
+
+def test_next_steps_kept_on_time_or_late_and_never_one_postponed_before_its_day(follow_ups_week) -> None:
+    assert follow_ups_week["follow_ups"] == [
+        {"id": 3, "pupil": "E5", "next_step": "2026-05-11", "contact": "2026-05-11", "on_time": True,
+         "school_days_late": None},
+        {"id": 4, "pupil": "F6", "next_step": "2026-05-13", "contact": "2026-05-15", "on_time": False,
+         "school_days_late": 1},  # over Ascension Day
+        {"id": 3, "pupil": "E5", "next_step": "2026-05-15", "contact": "2026-05-18", "on_time": False,
+         "school_days_late": 1},  # reached after the week, which still tells how late
+    ]  # fmt: skip
+    # G7's next step was moved before its day: a postponement, not a follow-up.
+    assert follow_ups_week["postponements"] == [
+        {"id": 2, "pupil": "G7", "from_due": "2026-05-12", "to_due": "2026-05-22", "at": "2026-05-11T14:00",
+         "why": "class trip"}
+    ]  # fmt: skip
+    assert follow_ups_week["slips"] == []  # a next step that passes is a late follow-up, not a slip
+
+
+def test_a_late_next_step_not_reached_by_the_week_s_end_says_so(follow_ups_folder: Path, clock) -> None:
+    """The week as it stood on Sunday evening, before E5 was reached on Monday."""
+    from triage_tui.core.review import weekly_review
+
+    caseload = Caseload.open(follow_ups_folder, clock)
+    requests, entries = caseload.store.everything()
+    sunday = datetime(2026, 5, 17, 20, 0)
+    so_far = [e for e in entries.values() if e.start <= sunday]
+    review = weekly_review(W20, requests.values(), so_far, sunday, caseload.calendar, 37.5)
+    assert review["follow_ups"][2] == {"id": 3, "pupil": "E5", "next_step": "2026-05-15", "contact": None,
+                                       "on_time": False, "school_days_late": None}  # fmt: skip
+
+
+def test_quiet_cases_are_ongoing_with_no_contact_for_ten_school_days(follow_ups_week) -> None:
+    assert follow_ups_week["quiet_cases"] == [
+        {"id": 1, "pupil": "H8", "last_contact": "2026-04-27", "school_days": 12, "next_step": None},
+        {"id": 2, "pupil": "G7", "last_contact": "2026-04-29", "school_days": 10, "next_step": "2026-05-22"},
+    ]  # E5 (3 school days), F6 and J1 (0) are not; I9 is closed
+
+
+def test_a_close_is_no_contact_and_a_close_undone_handles_nothing(follow_ups_week) -> None:
+    assert follow_ups_week["received"] == {"now": 1, "tomorrow": 1, "later": 0, "total": 2}
+    assert follow_ups_week["targets"] == {
+        "now": {"due": 1, "met": 1, "pending": 0},  # I9, by its close
+        "tomorrow": {"due": 1, "met": 0, "pending": 0},  # J1
+        "later": {"due": 0, "met": 0, "pending": 0},
+    }
+    assert follow_ups_week["breaches"] == [
+        {"id": 6, "pupil": "J1", "urgency": "tomorrow", "due": "2026-05-13", "handled": "2026-05-15",
+         "school_days_late": 1},
+    ]  # fmt: skip
+    assert follow_ups_week["closed_without_contact"] == [{"id": 5, "pupil": "I9", "outcome": "no-action"}]
+    # Only J1 had its first contact in the week; I9's close is none, so staff has no wait.
+    assert follow_ups_week["waits_by_source"] == {"pupil": {"count": 1, "median_school_days": 2}}
+
+
+def test_follow_ups_recorded_live_give_the_same_review(tmp_path: Path, clock, follow_ups_week) -> None:
+    caseload = Caseload.open(tmp_path / "live", clock)
+    record_follow_ups(caseload, clock, live=True)
+    assert caseload.review(W20) == follow_ups_week
+
+
+def test_the_letter_tells_the_follow_ups_and_the_quiet_cases(follow_ups_folder: Path, capsys) -> None:
+    code, out, _ = report(follow_ups_folder, capsys, "--week", "2026-W20", now=FOLLOW_UPS_REVIEWED)
+    assert code == 0
+    for line in (
+        "\nDID I KEEP MY NEXT STEPS?\n",
+        "3 next steps fell due this week: 1 kept on time, 2 late.",
+        "  • #3 E5: next step Mon 11.05 — kept on time (Mon 11.05)\n",
+        "  • #4 F6: next step Wed 13.05 — reached Fri 15.05, 1 school day late\n",
+        "  • #3 E5: next step Fri 15.05 — reached Mon 18.05, 1 school day late\n",
+        "\nWHO HAS GONE QUIET?\n",
+        "Quiet cases: ongoing, no contact for 10+ school days — help before it becomes acute.",
+        "  • #1 H8: not seen for 12 school days (last contact Mon 27.04), no next step\n",
+        "  • #2 G7: not seen for 10 school days (last contact Wed 29.04), next step Fri 22.05\n",
+        "#2 G7: postponed Tue 12.05 → Fri 22.05 — class trip",
+        "#5 I9 (no-action)",
+        "from pupil: a median of 2 school days (1 request)",
+    ):
+        assert line in out, line
+    assert "from staff" not in out
+
+
+def test_markdown_gives_follow_ups_and_quiet_cases_headings(follow_ups_folder: Path, capsys) -> None:
+    code, out, _ = report(follow_ups_folder, capsys, "--week", "2026-W20", "--format", "md",
+                          now=FOLLOW_UPS_REVIEWED)  # fmt: skip
+    assert code == 0
+    assert "\n## Did I keep my next steps?\n" in out and "\n## Who has gone quiet?\n" in out
+    assert "\n- #4 F6: next step Wed 13.05 — reached Fri 15.05, 1 school day late\n" in out
+    assert "\n- #1 H8: not seen for 12 school days (last contact Mon 27.04), no next step\n" in out
+
+
+def test_csv_has_a_table_of_follow_ups_and_one_of_quiet_cases(follow_ups_folder: Path, capsys) -> None:
+    import csv
+    import io
+
+    code, out, _ = report(follow_ups_folder, capsys, "--week", "2026-W20", "--format", "csv",
+                          now=FOLLOW_UPS_REVIEWED)  # fmt: skip
+    blocks = {block.splitlines()[0]: block.splitlines()[1:] for block in out.strip().split("\n\n")}
+    follow_ups = list(csv.reader(io.StringIO("\n".join(blocks["# 2026-W20 follow_ups"]))))
+    assert follow_ups == [
+        ["id", "pupil", "next_step", "contact", "on_time", "school_days_late"],
+        ["3", "E5", "2026-05-11", "2026-05-11", "true", ""],
+        ["4", "F6", "2026-05-13", "2026-05-15", "false", "1"],
+        ["3", "E5", "2026-05-15", "2026-05-18", "false", "1"],
+    ]
+    quiet = list(csv.reader(io.StringIO("\n".join(blocks["# 2026-W20 quiet_cases"]))))
+    assert quiet == [
+        ["id", "pupil", "last_contact", "school_days", "next_step"],
+        ["1", "H8", "2026-04-27", "12", ""],
+        ["2", "G7", "2026-04-29", "10", "2026-05-22"],
+    ]
+
+
+def test_empty_follow_ups_and_quiet_cases_still_have_their_csv_tables(recorded: Path, capsys) -> None:
+    code, out, _ = report(recorded, capsys, "--week", "2026-W20", "--format", "csv")
+    assert "# 2026-W20 follow_ups\nid,pupil,next_step,contact,on_time,school_days_late\n\n" in out
+    assert "# 2026-W20 quiet_cases\nid,pupil,last_contact,school_days,next_step\n\n" in out
+
+
+@pytest.mark.parametrize("form", ["text", "md", "json", "csv"])
+def test_anonymised_follow_ups_and_quiet_cases_name_no_one(
+    follow_ups_folder: Path, capsys, form: str
+) -> None:
+    code, out, _ = report(follow_ups_folder, capsys, "--week", "2026-W20", "--format", form, "--anonymise",
+                          now=FOLLOW_UPS_REVIEWED)  # fmt: skip
+    assert code == 0
+    for secret in ("H8", "G7", "E5", "F6", "I9", "J1", "class trip", "secret"):
+        assert secret not in out, secret
+    assert "P5" in out  # E5's alias, in the follow-ups
+
+
+def test_anonymise_aliases_the_follow_ups_and_quiet_cases_as_everywhere_else(follow_ups_week) -> None:
+    shared = anonymise(follow_ups_week)
+    # Aliases in order of appearance: J1 P1 (breaches), G7 P2 (postponements), then the open
+    # requests, longest waiting first: F6 P3, H8 P4, E5 P5; I9 P6 (closed without contact).
+    assert [(o["id"], o["pupil"]) for o in shared["open_at_end"]] == [
+        (6, "P1"), (4, "P3"), (1, "P4"), (2, "P2"), (3, "P5")
+    ]  # fmt: skip
+    assert [(f["id"], f["pupil"]) for f in shared["follow_ups"]] == [(3, "P5"), (4, "P3"), (3, "P5")]
+    assert [(q["id"], q["pupil"]) for q in shared["quiet_cases"]] == [(1, "P4"), (2, "P2")]
+    assert shared["postponements"][0]["why"] is None
+    # Nothing else is taken out: the dates and counts stay.
+    assert [{k: v for k, v in f.items() if k != "pupil"} for f in shared["follow_ups"]] == [
+        {k: v for k, v in f.items() if k != "pupil"} for f in follow_ups_week["follow_ups"]
+    ]
+
+
+def test_a_next_step_kept_early_on_a_case_closed_before_its_week_is_found(tmp_path: Path, clock) -> None:
+    """The store reads a week's requests only; one closed the week before, with its target
+    long passed, still has a follow-up in the week if its next step's day falls there."""
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    caseload.add("K2", "x", urgency="now", at=at("04T09:00"))
+    caseload.log(30, "conversation", request_id=1, start=at("04T10:00"), next_step=date(2026, 5, 11))
+    caseload.log(20, "conversation", request_id=1, start=at("07T09:00"))  # before the step's day
+    caseload.close(1, at=at("08T12:00"))
+    assert caseload.review(W20)["follow_ups"] == [
+        {"id": 1, "pupil": "K2", "next_step": "2026-05-11", "contact": "2026-05-07", "on_time": True,
+         "school_days_late": None}
+    ]  # fmt: skip

@@ -25,6 +25,14 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="module")
+def demo_nb(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same demo store, with its texts in Norwegian, as `make demo` makes it for her."""
+    folder = tmp_path_factory.mktemp("demo_nb") / "data"
+    generate(folder, years=1, seed=7, end=FIXED, language="nb")
+    return folder
+
+
 def app(folder: Path, language: str = "en"):
     return create_app(folder, lambda: FIXED, language, cursor_blink=False)
 
@@ -51,8 +59,27 @@ def test_queue_on_demo_data(snap_compare, demo: Path) -> None:
     assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled())
 
 
-def test_norwegian_queue(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo, "nb"), terminal_size=SIZE, run_before=settled())
+@pytest.fixture(scope="module")
+def long_summary(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo store with a request whose summary is 160 characters long, due today."""
+    from triage_tui.caseload import Caseload
+
+    folder = tmp_path_factory.mktemp("long") / "data"
+    generate(folder, years=1, seed=7, end=FIXED)
+    summary = ("Mother called: he will not get out of bed on school days, says the others laugh at him "
+               "in PE, and he has not eaten lunch at school for a week now, nor slept any")  # fmt: skip
+    assert len(summary) == 160
+    Caseload.open(folder, lambda: FIXED).add("10C-AB", summary, source="parent", urgency="now")
+    return folder
+
+
+@pytest.mark.parametrize("size", [(80, 24), (200, 50)])
+def test_the_queue_fits_from_80x24_to_200x50(snap_compare, long_summary: Path, size) -> None:
+    assert snap_compare(app(long_summary), terminal_size=size, run_before=settled())
+
+
+def test_norwegian_queue(snap_compare, demo_nb: Path) -> None:
+    assert snap_compare(app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled())
 
 
 def test_add_form(snap_compare, demo: Path) -> None:
@@ -72,5 +99,5 @@ def test_weekly_review(snap_compare, demo: Path) -> None:
     assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("w"))
 
 
-def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket"))
+def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo_nb: Path) -> None:
+    assert snap_compare(app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket"))

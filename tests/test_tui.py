@@ -362,6 +362,7 @@ async def test_keys_typed_ahead_go_to_the_field_that_tab_moves_to(folder, clock)
 
 async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> None:
     three.log(20, "conversation", request_id=1)
+    three.next_step(1, date(2026, 11, 26))  # seen: a follow-up, again today
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -680,7 +681,7 @@ async def test_the_review_in_norwegian(folder, clock, three) -> None:
         await settle(pilot)
         shot = screen_text(app)
         for words in ("Uke 48, 2026 — man 23.11 til søn 29.11", "3 henvendelser kom inn", "Mål nådd i tide",
-                      "Skjøvet på", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
+                      "Skjøvet til side", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
             assert words in shot, words
 
 
@@ -725,3 +726,39 @@ async def test_down_past_a_lane_s_last_row_goes_on_to_the_next_lane(folder, cloc
         await settle(pilot)
         seen.append(app.screen.selected().id)
     assert seen == [1, 2, 3, 4, 4, 2]
+
+
+async def test_the_review_lists_follow_ups_and_quiet_cases(folder, clock) -> None:
+    # Thu 26.11, week 48 (no holidays). Q1, last seen Mon 02.11, has gone 18 school days
+    # without contact (Tue–Fri of week 45, then 5, 5, and Mon–Thu of this week); K2's next step
+    # Mon 23.11 passed and was reached Wed 25.11, 2 school days late; S3's, Tue 24.11, was kept.
+    caseload = shell(folder, clock)
+    nov = lambda text: datetime.fromisoformat(f"2026-11-{text}")  # noqa: E731
+    caseload.add("Q1", "quiet", urgency="now", at=nov("02T09:00"))
+    caseload.log(30, "conversation", request_id=1, start=nov("02T10:00"))
+    caseload.add("K2", "late", urgency="now", at=nov("16T09:00"))
+    caseload.log(30, "conversation", request_id=2, start=nov("16T10:00"), next_step=date(2026, 11, 23))
+    caseload.add("S3", "kept", urgency="now", at=nov("16T09:30"))
+    caseload.log(30, "conversation", request_id=3, start=nov("16T11:00"), next_step=date(2026, 11, 24))
+    caseload.log(20, "conversation", request_id=3, start=nov("24T09:00"))
+    caseload.log(20, "conversation", request_id=2, start=nov("25T09:00"))
+    expected = {
+        "en": ("follow-ups late: 1 of 2", "Help before it becomes acute", "not seen for 10+ school days: 1",
+               "follow-up late", "2 school days late", "follow-up on time", "contact Tue 24.11", "quiet",
+               "not seen for 18 school days"),
+        "nb": ("oppfølginger for sent: 1 av 2", "Hjelp før det blir akutt", "ikke sett på 10+ skoledager: 1",
+               "oppfølging for sent", "2 skoledager for sent", "oppfølging i tide", "kontakt tir 24.11",
+               "stille", "ikke sett på 18 skoledager"),
+    }  # fmt: skip
+    for language, words in expected.items():
+        app = make_app(folder, clock, language)
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            await pilot.press("w")
+            await settle(pilot)
+            await app.workers.wait_for_complete()
+            await settle(pilot)
+            assert isinstance(app.screen, ReviewScreen)
+            shot = screen_text(app)
+            for text in words:
+                assert text in shot, (language, text)

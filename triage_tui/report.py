@@ -7,6 +7,7 @@ import io
 from datetime import date
 from typing import Any
 
+from .core.review import QUIET_SCHOOL_DAYS
 from .core.text import printable
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -102,6 +103,35 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
     for s in slips:
         item(f"#{s['id']} {s['pupil']}: slipped on {_day(s['due'])}")
 
+    heading("Did I keep my next steps?")
+    follow_ups = review["follow_ups"]
+    if not follow_ups:
+        out.append("No next step fell due this week.")
+    else:
+        kept = sum(f["on_time"] for f in follow_ups)
+        out.append(f"{_n(len(follow_ups), 'next step')} fell due this week: {kept} kept on time, "
+                   f"{len(follow_ups) - kept} late.")  # fmt: skip
+    for f in follow_ups:
+        if f["on_time"]:
+            how = f"kept on time ({_day(f['contact'])})"
+        elif f["contact"]:
+            how = f"reached {_day(f['contact'])}, {_n(f['school_days_late'], 'school day')} late"
+        else:
+            how = "late, not reached yet"
+        item(f"#{f['id']} {f['pupil']}: next step {_day(f['next_step'])} — {how}")
+
+    heading("Who has gone quiet?")
+    quiet = review["quiet_cases"]
+    if not quiet:
+        out.append(f"No ongoing case has gone {QUIET_SCHOOL_DAYS} school days without contact.")
+    else:
+        out.append(f"Quiet cases: ongoing, no contact for {QUIET_SCHOOL_DAYS}+ school days — "
+                   "help before it becomes acute.")  # fmt: skip
+    for q in quiet:
+        step = f"next step {_day(q['next_step'])}" if q["next_step"] else "no next step"
+        item(f"#{q['id']} {q['pupil']}: not seen for {q['school_days']} school days "
+             f"(last contact {_day(q['last_contact'])}), {step}")  # fmt: skip
+
     heading("Who waited longest?")
     still_open = review["open_at_end"]
     under_way = review["as_of"] < review["to"] + "T23:59"
@@ -134,6 +164,8 @@ def _cell(value: Any) -> Any:
     """A CSV cell; text quoted from the user has its control characters spelled out."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"  # as the JSON report says it
     return printable(value) if isinstance(value, str) else value
 
 
@@ -148,6 +180,8 @@ def tables(review: dict[str, Any]) -> str:
         ("slips", review["slips"]),
         ("open_at_end", review["open_at_end"]),
         ("closed_without_contact", review["closed_without_contact"]),
+        ("follow_ups", review["follow_ups"]),
+        ("quiet_cases", review["quiet_cases"]),
         (
             "time_by_activity",
             [{"activity": a, "minutes": m} for a, m in review["time"]["by_activity"].items()],
@@ -172,6 +206,8 @@ def tables(review: dict[str, Any]) -> str:
             "downgraded",
         ],  # fmt: skip
         "closed_without_contact": ["id", "pupil", "outcome"],
+        "follow_ups": ["id", "pupil", "next_step", "contact", "on_time", "school_days_late"],
+        "quiet_cases": ["id", "pupil", "last_contact", "school_days", "next_step"],
         "waits_by_source": ["source", "count", "median_school_days"],
     }
     buffer = io.StringIO()

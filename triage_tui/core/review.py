@@ -142,7 +142,9 @@ def weekly_review(
             for d in r.slips(first_contact, cutoff)
             if day_in_week(d)
         ]
-        for step, kept in r.follow_ups(mine, cutoff):
+        # Whether a step fell is settled by its day's end; a contact after the week still
+        # tells how late it came, as for breaches.
+        for step, kept in r.follow_ups(mine, now):
             if day_in_week(step):
                 on_time = kept is not None and kept.date() <= step
                 follow_ups.append({
@@ -164,7 +166,7 @@ def weekly_review(
                 days = calendar.school_days_between(last_contact.date(), last_day)
                 if days >= QUIET_SCHOOL_DAYS:
                     quiet.append({"id": r.id, "pupil": r.pupil, "last_contact": last_contact.date().isoformat(),
-                                  "school_days": days, "next_step": _iso(then.next_step(seen))})  # fmt: skip
+                                  "school_days": days, "next_step": _iso(then.next_step(sorted(t.start for t in mine if t.start <= cutoff)))})  # fmt: skip
         if first_contact is not None and in_week(first_contact):
             days = calendar.school_days_between(r.created.date(), first_contact.date())
             waits.setdefault(r.source, []).append(days)

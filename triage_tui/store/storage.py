@@ -482,6 +482,36 @@ class Store:
                 entries |= file_entries
         return requests | hot_requests, entries | hot_entries
 
+    def of_pupil(self, pupil: str) -> tuple[dict[int, Request], dict[int, TimeEntry]]:
+        """Every request of one pupil (the code in any case), with its time, the archives
+        included; the hot data wins. Archives are read as they are on disk, filtered before
+        parsing, and not kept (not even in the files' caches): a look at one pupil must not
+        hold years of history in memory all day."""
+        code = pupil.casefold()
+
+        def theirs(docs: dict[str, Any]) -> dict[str, Any]:
+            return {key: doc for key, doc in docs.items() if doc["pupil"].casefold() == code}
+
+        with self._mutex:
+            hot = self.hot.load() or new_tables("hot")  # first, as in `everything`
+            raw_requests: dict[str, Any] = {}
+            raw_entries: dict[str, Any] = {}
+            for month in self.archive_months():
+                tables = read_tables(self.archive_file(month).path, self.problem)
+                mine = theirs(tables["requests"])
+                ids = {int(key) for key in mine}
+                raw_requests |= mine
+                raw_entries |= {k: doc for k, doc in tables["time"].items() if doc.get("request") in ids}
+            hot_requests, hot_entries = theirs(hot["requests"]), hot["time"]
+        back = {int(key) for key in hot_requests}  # brought back into the hot data: its time is there
+        raw_entries = {k: doc for k, doc in raw_entries.items() if doc.get("request") not in back}
+        raw_requests |= hot_requests
+        ids = {int(key) for key in raw_requests}
+        raw_entries |= {k: doc for k, doc in hot_entries.items() if doc.get("request") in ids}
+        requests = {int(k): Request.from_doc(int(k), doc) for k, doc in raw_requests.items()}
+        entries = {int(k): TimeEntry.from_doc(int(k), doc) for k, doc in raw_entries.items()}
+        return requests, entries
+
     def find(self, request_id: int) -> tuple[Request, list[TimeEntry]] | None:
         """One request and its time, from the hot data or else the archive that holds it.
         The hot data is read first, for the same reason as in `everything`."""

@@ -153,7 +153,7 @@ class ReviewScreen(Screen[None]):
         quiet = len(review["quiet_cases"])
         text.append("\n" + t("review.before_acute") + "\n", style="bold")
         text.append(f"  {t('review.quiet_cases', days=QUIET_SCHOOL_DAYS)}: ")
-        text.append(f"{quiet}\n", style="bold dark_orange3" if quiet else "")
+        text.append(f"{quiet}", style="bold dark_orange3" if quiet else "")
         return text
 
     def time_split(self, time: dict[str, Any]) -> Text:

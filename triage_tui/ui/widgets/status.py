@@ -43,8 +43,8 @@ class StatusBar(Static):
         day_minutes = round(self.caseload.settings.contract_hours * 60 / 5)
         logged = t.minutes(queue.minutes_today)
         text.append("  ·  " + t("status.today", logged=logged, day=t.minutes(day_minutes)))
-        text.append("  ·  " + t("status.counts", **{lane: queue.count(lane) for lane in LANES}))
-        if queue.overdue:
+        if queue.overdue:  # before the counts, which the lanes' titles also give: it stays in sight
             text.append("  ·  ")
             text.append(t("status.overdue", n=queue.overdue), style="bold red")
+        text.append("  ·  " + t("status.counts", **{lane: queue.count(lane) for lane in LANES}))
         self.update(text, layout=False)  # one line, always: no layout each second
