@@ -99,7 +99,7 @@ def test_adding_through_the_form(app: Terminal, shell) -> None:
     app.press("tab", "1", "enter")  # urgency: now
     app.wait_for("Latest: classified now, due Thu 26.11")  # the preview of the request just added
     text = app.text()
-    assert "Now (1)" in text and "#1 7B-ER · Conflict in the break" in text
+    assert "Now (1)" in text and "#1 7B-ER · teacher · Conflict in the break" in text
     request = shell("show", "1", "--json")
     assert (request["pupil"], request["source"], request["urgency"], request["due"]) == (
         "7B-ER", "teacher", "now", "2026-11-26",
@@ -138,8 +138,12 @@ def test_the_timer_runs_across_processes_and_survives_quitting(app: Terminal, in
     try:
         again.wait_until(lambda text: re.search(r"⏱ 0:30:\d\d on #1", text) is not None, what="30 minutes")
         again.press("t")
-        again.wait_for("Latest: 30 min conversation, Thu 26.11")
-        assert "no timer" in again.text()
+        again.wait_for("Logged 30 min on #1: when is the next step?")  # a contact: what next?
+        again.type("fri")
+        again.press("enter")
+        again.wait_for("Follow-up · next step Fri 27.11")
+        text = again.text()
+        assert "no timer" in text and "Tomorrow (1)" in text
     finally:
         again.close()
     (entry,) = shell("show", "1", "--json")["time"]
@@ -199,18 +203,18 @@ def test_quit_then_a_restart_shows_everything(app: Terminal, installed, env, she
         app.press("tab", "tab")
         app.type(summary)
         app.press("tab", urgency, "enter")
-        app.wait_for(f"#{1 if pupil == '1A' else 2} {pupil} · {summary}")
+        app.wait_for(f"#{1 if pupil == '1A' else 2} {pupil} · pupil · {summary}")
     app.press("l")
     app.wait_for("Log time")
     app.type("45")
-    app.press("tab", "m", "enter")  # a meeting, on the selected request
-    app.wait_for("Latest: 45 min meeting")
+    app.press("tab", "m", "enter")  # a meeting, on the selected request, with no next step
+    app.wait_for("#2 is a follow-up now")  # a notice: it went to the folded Ongoing lane
     app.press("q")
     assert app.wait_exit() == 0
 
     again = Terminal([str(installed.command)], env)
     try:
-        shown = ("Now (1)", "Tomorrow (1)", "first", "second", "today 45 min of 7 h 30")
+        shown = ("Now (1)", "Tomorrow (0)", "Ongoing (1)", "first", "today 45 min of 7 h 30")
         again.wait_until(lambda text: all(words in text for words in shown), what=f"all of {shown}")
     finally:
         again.close()

@@ -166,6 +166,20 @@ async def test_the_log_form_takes_a_next_step(folder, clock, day) -> None:
         assert (info["minutes"], info["next_step"], info["lane"]) == (30, "2026-12-04", "later")
 
 
+async def test_a_request_that_goes_to_the_folded_ongoing_lane_says_so(folder, clock, day) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("l")  # on #4, new: its first contact, with no next step
+        await settle(pilot)
+        app.screen.query_one("#duration").value = "15"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert lane_ids(app, "now") == [1]
+        assert "#4 is a follow-up now, with no next step: it waits in Ongoing" in notices(app)
+        assert app.screen.selected().id == 1
+
+
 async def test_s_lists_every_request_of_the_pupil_open_and_closed(folder, clock, day) -> None:
     older = day.add("2b", "an older one, closed")  # the same pupil, typed in lower case
     day.close(older.id)

@@ -26,6 +26,7 @@ MESSAGES = {
     "form.step_when": "New date for the next step",
     "form.postpone_step.title": "Postpone the next step of #{id}",
     "form.after_time.title": "Logged {time} on #{id}: when is the next step? (Escape: none)",
+    "msg.to_ongoing": "#{id} is a follow-up now, with no next step: it waits in Ongoing (o shows it; n plans its next step)",
     "msg.next_step": "#{id}: next step {day}",
     "msg.next_step_cleared": "#{id}: no next step",
     "msg.next_step_waiting": "#{id} has had no contact yet: its due date says when (classify or postpone it)",

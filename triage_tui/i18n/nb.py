@@ -23,6 +23,7 @@ MESSAGES = {
     "form.step_when": "Ny dato for neste steg",
     "form.postpone_step.title": "Utsett neste steg for #{id}",
     "form.after_time.title": "Førte {time} på #{id}: når er neste steg? (Escape: ingen)",
+    "msg.to_ongoing": "#{id} er en oppfølging nå, uten neste steg: den venter i Pågår (o viser den; n planlegger neste steg)",
     "msg.next_step": "#{id}: neste steg {day}",
     "msg.next_step_cleared": "#{id}: ikke noe neste steg",
     "msg.next_step_waiting": "#{id} har ikke hatt kontakt ennå: fristen sier når (sett hastegrad eller utsett den)",

@@ -300,10 +300,15 @@ class QueueScreen(RequestActions, Screen):
             self.notify(printable(result.message), severity=result.severity, markup=False)
         if result.select is not None:
             self.selected_id = result.select
-        if result.queue is not None:
-            self.show_queue(result.queue)
-        else:
+        acted_on = self.selected_id
+        if result.queue is None:
             self.load()
+            return
+        self.show_queue(result.queue)
+        row = result.queue.row(acted_on) if acted_on is not None else None
+        if row is not None and row.lane == "ongoing" and self.query_one("#table-ongoing", LaneTable).folded:
+            # It left the lanes in sight: say where it went.
+            self.notify(self.t("msg.to_ongoing", id=row.id), markup=False)
 
     def action_add(self) -> None:
         t = self.t
