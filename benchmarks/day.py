@@ -78,8 +78,10 @@ class Day:
 
     def preview(self, text: str | None = None) -> tuple[int | None, str]:
         """The selected request's number and its latest event, from the preview."""
-        found = re.search(r"^ #(\d+) .*\n Latest: (.*)$", text or self.screen(), re.MULTILINE)
-        return (int(found[1]), found[2]) if found else (None, "")
+        text = text or self.screen()
+        found = re.search(r"^ #(\d+) ", text, re.MULTILINE)
+        latest = re.search(r"^ Latest: (.*)$", text, re.MULTILINE)
+        return (int(found[1]), latest[1] if latest else "") if found else (None, "")
 
     def key(self, kind: str, key: str, shown: Callable[[str], bool], limit: float = 5.0) -> bool:
         """Send `key`; time it until the screen shows `shown`. False if it never did (the
@@ -124,11 +126,11 @@ class Day:
             self.term.press("tab", "tab")
             self.typed("today")
             self.term.press("tab", rng.choice("123"))
-            self.key("save a form", "enter", lambda s: f" {code} · today" in s)
+            self.key("save a form", "enter", lambda s: f" {code} · pupil · today" in s)
         elif kind == "classify":
             urgency = rng.choice(("now", "tomorrow", "later"))
             key = "123"[("now", "tomorrow", "later").index(urgency)]
-            shown = re.search(rf"^│ {request_id} .* \d\d\.\d\d  (\w+) ", self.screen(), re.MULTILINE)
+            shown = re.search(rf"^│ *{request_id} .* \d\d\.\d\d (\w+) ", self.screen(), re.MULTILINE)
             if shown and shown[1] == urgency:
                 return  # already that urgency: the app would refuse
             changed = self.key("classify", key, lambda s: f"→ {urgency}" in self.preview(s)[1], limit=1.0)
@@ -137,11 +139,11 @@ class Day:
         elif kind == "postpone":
             due = self.today + timedelta(days=60 + n)  # later than any postponement before
             day = f"{WEEKDAYS[due.weekday()]} {due:%d.%m}"
-            if not self.key("open a form", "p", lambda s: f"Postpone #{request_id}" in s):
+            if not self.key("open a form", "p", lambda s: "Postpone" in s and f"#{request_id}" in s):
                 return
             self.typed(f"{due:%d.%m.%Y}")
             self.key("save a form", "enter", lambda s: f"→ {day}" in self.preview(s)[1])
-            if "Postpone #" in self.screen():  # refused: already later
+            if "Enter saves" in self.screen():  # refused: already later
                 self.term.press("escape")
         elif kind == "timer":  # on and off again within the minute: it logs nothing
             for _ in range(2):

@@ -285,7 +285,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         request = caseload.edit(args.id, pupil=args.pupil, source=args.source, summary=args.summary)
     else:  # pragma: no cover - argparse refuses unknown commands
         raise AssertionError(command)
-    return _print_request(caseload, request, None, args.json, history=False)
+    # A request just added has no time yet: no need to read it back.
+    return _print_request(caseload, request, [] if command == "add" else None, args.json, history=False)
 
 
 def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:

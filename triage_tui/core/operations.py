@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime
 
-from dateutil.relativedelta import relativedelta
-
 from .calendar import SchoolCalendar
 from .errors import TriageError
 from .model import ACTIVITIES, EDITABLE, OUTCOMES, SOURCES, URGENCIES, Event, Request, due_for
@@ -167,7 +165,12 @@ def check_ahead(day: date, at: datetime) -> date:
     """A due date or next step: not passed at `at`, and at most two years ahead."""
     if day < at.date():
         raise TriageError(f"{day.isoformat()} has passed already; choose a later school day", "due_passed", due=day)
-    if day > at.date() + relativedelta(years=2):
+    today = at.date()
+    try:
+        limit = today.replace(year=today.year + 2)
+    except ValueError:  # 29 February
+        limit = today.replace(year=today.year + 2, day=28)
+    if day > limit:
         raise TriageError(f"{day.isoformat()} is more than two years ahead", "too_far_ahead", due=day)
     return day
 

@@ -161,12 +161,14 @@ def weekly_review(
                 "first_contact": waited_until.isoformat() if seen else None,
                 "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
             })  # fmt: skip
-            last_contact = max((t.start for t in mine if t.start <= cutoff), default=None)
-            if last_contact is not None:
-                days = calendar.school_days_between(last_contact.date(), last_day)
+            contacts = sorted(t.start for t in mine if t.start <= cutoff)
+            if contacts:
+                days = calendar.school_days_between(contacts[-1].date(), last_day)
                 if days >= QUIET_SCHOOL_DAYS:
-                    quiet.append({"id": r.id, "pupil": r.pupil, "last_contact": last_contact.date().isoformat(),
-                                  "school_days": days, "next_step": _iso(then.next_step(sorted(t.start for t in mine if t.start <= cutoff)))})  # fmt: skip
+                    quiet.append({
+                        "id": r.id, "pupil": r.pupil, "last_contact": contacts[-1].date().isoformat(),
+                        "school_days": days, "next_step": _iso(then.next_step(contacts)),
+                    })  # fmt: skip
         if first_contact is not None and in_week(first_contact):
             days = calendar.school_days_between(r.created.date(), first_contact.date())
             waits.setdefault(r.source, []).append(days)
