@@ -61,10 +61,11 @@ class PupilScreen(Screen[None]):
         yield KeyBar(self.t)
 
     def on_mount(self) -> None:
-        t = self.t
-        self.query_one(DataTable).add_columns(
-            t("col.id"), t("pupil.col.created"), t("pupil.col.state"), t("pupil.col.time"), t("col.summary")
-        )
+        t, table = self.t, self.query_one(DataTable)
+        # Fixed widths: the rows come later, and a table sized by its headers cuts them.
+        for key, width in (("col.id", 6), ("pupil.col.created", 14), ("pupil.col.state", 34),
+                           ("pupil.col.time", 9), ("col.summary", None)):  # fmt: skip
+            table.add_column(t(key), width=width)
         self.load()
 
     @on(DataChanged)
