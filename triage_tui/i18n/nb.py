@@ -76,7 +76,7 @@ MESSAGES = {
     "activity.other": "annet",
     "outcome.resolved": "løst",
     "outcome.referred": "henvist",
-    "outcome.withdrawn": "trukket",
+    "outcome.withdrawn": "trukket tilbake",
     "outcome.no-action": "ingen tiltak",
     "key.add": "Ny",
     "key.now": "Nå",
