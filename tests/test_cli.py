@@ -727,14 +727,14 @@ BAD_INPUT = [
     (["add", "", "--pupil", "AB"], "summary cannot be empty"),
     (["add", "   ", "--pupil", "AB"], "summary cannot be empty"),
     (["add", "x", "--pupil", " "], "pupil code cannot be empty"),
-    (["add", "x", "--pupil", "AB", "--urgency", "asap"], "asap"),
-    (["add", "x", "--pupil", "AB", "--from", "grandma"], "grandma"),
+    (["add", "x", "--pupil", "AB", "--urgency", "asap"], "choose from now, tomorrow, later"),
+    (["add", "x", "--pupil", "AB", "--from", "grandma"], "choose from pupil, teacher"),
     (["add", "x", "--pupil", "AB", "--at", "tomorrow"], "future"),
     (["add", "x", "--pupil", "AB", "--at", "10:30"], "future"),
     (["add", "x", "--pupil", "AB", "--at", "32.13"], "not a date"),
     (["add", "x", "--pupil", "AB", "--at", "25:00"], "not a date"),
     # urgency
-    (["urgency", "1", "soon"], "soon"),
+    (["urgency", "1", "soon"], "choose from now, tomorrow, later"),
     (["urgency", "1", "later"], "already 'later'"),
     (["urgency", "2", "now"], "reopen it first"),
     (["urgency", "1", "now", "--at", "09:00"], "order they happened"),  # before it was created
@@ -751,17 +751,17 @@ BAD_INPUT = [
     (["log", "1h75", "--activity", "conversation"], "not a duration"),
     (["log", "0", "--activity", "conversation"], "1 minute to 24 hours"),
     (["log", "25h", "--activity", "conversation"], "1 minute to 24 hours"),
-    (["log", "30", "--activity", "coffee"], "coffee"),
+    (["log", "30", "--activity", "coffee"], "choose from conversation, group"),
     (["log", "30"], "--activity"),
     (["log", "30", "--activity", "conversation", "--at", "11:00"], "future"),
     # done / reopen / edit
-    (["done", "1", "--outcome", "fixed"], "fixed"),
+    (["done", "1", "--outcome", "fixed"], "choose from resolved, referred"),
     (["done", "2"], "already closed"),
     (["reopen", "1"], "open already"),
     (["edit", "1"], "nothing to change"),
     (["edit", "1", "--pupil", "AB"], "nothing to change"),
     (["edit", "1", "--summary", " "], "summary cannot be empty"),
-    (["start", "--activity", "coffee"], "coffee"),
+    (["start", "--activity", "coffee"], "choose from conversation, group"),
 ]
 
 
@@ -1330,3 +1330,134 @@ def test_list_pupil_shows_every_request_of_one_pupil_archived_ones_too(triage: T
     assert triage.json("list", "--pupil", "XY")["requests"] == []
     assert "reopen it first" in triage.refused("next", "1", "fri")  # not even taken out of the archive
     assert triage.files() == before  # listing writes nothing, and leaves the archive as it is
+
+
+# --- hardening: issue 9, items 1, 10, 11, 12 and 13 ---------------------------------------------
+
+
+@pytest.mark.parametrize("when", ["0999-03-01", "0001-01-01", "1999-12-31T23:59", "31.12.1999"])
+def test_at_before_the_year_2000_is_refused(seeded: Triage, when: str) -> None:
+    # 0999-03-01 was saved and then archived into a file the store never reads again.
+    message = seeded.refused("add", "x", "--pupil", "AB", "--at", when)
+    assert "outside the years 2000-2100" in message
+    assert "--at" in message
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["postpone", "2", "31.12.9999"], "9999-12-31 is more than two years ahead"),  # #2 waiting
+        (["next", "1", "31.12.9999"], "9999-12-31 is more than two years ahead"),  # #1 ongoing
+        (["log", "30", "--activity", "conversation", "--request", "1", "--next", "9999-12-31"], "two years"),
+        (["postpone", "2", "0001-01-01"], "has passed"),
+        (["next", "1", "01.01.0001"], "0001-01-02 has passed"),  # Mon 1.1.0001 is a holiday
+    ],
+)
+def test_dates_far_ahead_or_behind_are_refused_without_overflow(
+    reached: Triage, args: list[str], message: str
+) -> None:
+    assert message in reached.refused(*args)
+    assert reached.show(1)["next_step"] is None  # and `show` still works
+
+
+@pytest.mark.parametrize("folder", ["", " ", "\t"])
+def test_an_empty_data_dir_is_refused(
+    triage: Triage, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, folder: str
+) -> None:
+    # `--data-dir ''` made the current folder the data folder, and set it to 0700.
+    here = tmp_path / "here"
+    here.mkdir(mode=0o755)
+    (here / "notes.txt").write_text("mine")
+    monkeypatch.chdir(here)
+    for args in (["list", "--data-dir", folder], ["--data-dir", folder, "add", "x", "--pupil", "AB"]):
+        assert "data folder cannot be empty" in triage.refused(*args)
+    assert sorted(p.name for p in here.iterdir()) == ["notes.txt"]
+    assert here.stat().st_mode & 0o777 == 0o755
+    assert not triage.folder.exists()
+
+
+def test_an_empty_triage_data_dir_still_means_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from argparse import Namespace
+
+    from triage_tui.cli import data_dir
+
+    monkeypatch.setenv("TRIAGE_DATA_DIR", "")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path))
+    assert data_dir(Namespace()) == tmp_path / "triage-tui"
+
+
+@pytest.mark.parametrize(
+    "duration",
+    ["9" * 400, "9" * 400 + "h", "9" * 5000, "9" * 400 + ":30", "9" * 400 + "h30"],
+    ids=["400 digits", "400 digits h", "5000 digits", "400 digits:30", "400 digits h30"],
+)
+def test_a_huge_duration_is_refused_in_one_short_line(seeded: Triage, duration: str) -> None:
+    message = seeded.refused("log", duration, "--activity", "admin")
+    assert "1 minute to 24 hours" in message
+    assert "9999" not in message
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["add", "\udcff\udcfe", "--pupil", "AB"],  # what Python makes of `triage add $'\xff\xfe'`
+        ["add", "Trist", "--pupil", "A\udcffB"],
+        ["edit", "1", "--summary", "ok \udcff"],
+        ["edit", "1", "--pupil", "\udcc3"],
+        ["urgency", "1", "now", "--why", "\udcff"],
+        ["log", "30", "--activity", "conversation", "--request", "1", "--note", "\udcff"],
+    ],
+)
+def test_text_that_is_not_utf8_is_refused_and_nothing_is_written(seeded: Triage, args: list[str]) -> None:
+    seeded.now = at("27.11", "08:00")  # the first write of a day would make the daily backup
+    message = seeded.refused(*args)
+    assert "not valid text" in message
+    assert "\udcff" not in message and "\\udc" not in message
+
+
+TYPED = "8A-KL"  # a pupil code, typed where something else goes
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", TYPED], "argument ID: that is not a request id (a number like 12)"),
+        (["unlog", TYPED], "not a request id"),
+        (["log", "30", "--activity", "admin", "--request", TYPED], "not a request id"),
+        (["urgency", "1", TYPED], "argument urgency: choose from now, tomorrow, later"),
+        (["add", "x", "--pupil", "AB", "--from", TYPED], "choose from pupil, teacher, parent"),
+        (["done", "1", "--outcome", TYPED], "choose from resolved, referred, withdrawn, no-action"),
+        (["log", "30", "--activity", TYPED], "choose from conversation, group"),
+        ([TYPED], "argument COMMAND: choose from add, list"),
+        (["postpone", "1", TYPED], "argument WHEN: that is not a date I understand; use 2026-11-16"),
+        (["next", "1", TYPED], "argument WHEN: that is not a date I understand"),
+        (["add", "x", "--pupil", "AB", "--at", TYPED], "argument --at: that is not a date I understand"),
+        (["add", "x", "--pupil", "AB", "--at", f"{TYPED} 09:00"], "argument --at: that is not a date"),
+        (["log", "30", "--activity", "admin", "--request", "1", "--next", TYPED], "argument --next: that is"),
+        (["log", TYPED, "--activity", "admin"], "argument DURATION: that is not a duration I understand"),
+        (["list", TYPED], "1 unexpected word"),
+        (["list", "--all", TYPED, "Ola", "--bogus"], "unrecognized arguments: --bogus, 2 unexpected words"),
+        (["list", "--bogus=" + TYPED], "unrecognized arguments: --bogus"),
+        (["list", "--json=" + TYPED], "argument --json: takes no value"),
+        (["log", "30", "--a=" + TYPED], "ambiguous option: --a could match --at, --activity"),
+    ],
+    ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None,
+)
+def test_argument_errors_do_not_repeat_free_text(seeded: Triage, args: list[str], message: str) -> None:
+    refused = seeded.refused(*args)
+    assert message in refused
+    assert TYPED.casefold() not in refused.casefold() and "Ola" not in refused
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["show", "0"], "'0' is not a request id"),
+        (["postpone", "1", "31.02"], "'31.02' is not a date I understand"),
+        (["add", "x", "--pupil", "AB", "--at", "2026-13-01"], "'2026-13-01' is not a date"),
+        (["log", "1441", "--activity", "admin"], "'1441' is out of range"),
+        (["log", "90:75", "--activity", "admin"], "'90:75' is not a duration"),
+    ],
+)
+def test_numbers_and_dates_are_still_repeated(seeded: Triage, args: list[str], message: str) -> None:
+    assert message in seeded.refused(*args)

@@ -7,9 +7,10 @@ hand: Fri 27, Sat 28, Sun 29, Mon 30 Nov; Tue 1, Wed 2, Thu 3 Dec; Mon 23, Fri 2
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 import pytest
-from hypothesis import assume, given
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from triage_tui.core.calendar import Break, SchoolCalendar
@@ -430,3 +431,57 @@ def test_day_month_is_the_nearest_such_date(today: date, day: date) -> None:
 def test_a_bare_time_earlier_today_is_that_time_today(hour: int, minute: int) -> None:
     now = datetime(2026, 11, 26, 23, 59)
     assert parse_moment(f"{hour}:{minute:02d}", now, PLAIN) == datetime(2026, 11, 26, hour, minute)
+
+
+# --- hardening: issue 9, items 1, 11 and 13 -------------------------------------------------------
+
+
+@given(st.dates())  # years 1 to 9999
+def test_a_written_out_date_of_any_year_parses_or_is_refused_cleanly(day: date) -> None:
+    for text in (day.isoformat(), f"{day.day}.{day.month}.{day.year:04d}", f"{day.isoformat()}T12:00"):
+        try:
+            moment = parse_moment(text, NOW, PLAIN)
+        except TriageError:
+            assert not date(2000, 1, 1) <= day <= TODAY, text
+        else:
+            assert date(2000, 1, 1) <= moment.date() == day <= TODAY, text
+        try:
+            assert parse_date(text[:10], TODAY, PLAIN) == day  # due dates are bounded by check_ahead
+        except TriageError:
+            assert "." in text  # only a day.month.year of a year < 1000 (three digits) is not one
+
+
+@pytest.mark.parametrize("text", ["0999-03-01", "0999-03-01 09:00", "1999-12-31T23:59", "31.12.1999"])
+def test_parse_moment_refuses_years_before_2000(text: str) -> None:
+    with pytest.raises(TriageError, match="outside the years 2000-2100") as refused:
+        parse_moment(text, NOW, PLAIN)
+    assert refused.value.key == "outside_years"
+
+
+@example("9" * 5000)
+@example("9" * 400 + "h")
+@example("9" * 400 + "h30")
+@given(st.from_regex(r"[0-9]{1,500}(m|min|h|t|h30|:30|\.5h)?", fullmatch=True))
+def test_any_duration_made_of_digits_is_minutes_or_a_refusal(text: str) -> None:
+    try:
+        assert 1 <= parse_duration(text) <= 24 * 60
+    except TriageError as e:
+        assert e.key in ("duration_range", "bad_duration")
+
+
+@pytest.mark.parametrize(
+    ("parse", "text"),
+    [
+        (lambda text: parse_date(text, TODAY, PLAIN), "8A-KL"),
+        (lambda text: parse_moment(text, NOW, PLAIN), "8A-KL 09:00"),
+        (parse_duration, "8A-KL"),
+        (parse_duration, "9" * 400),
+    ],
+    ids=["date", "moment", "duration", "400 digits"],
+)
+def test_refusals_do_not_repeat_text_that_may_be_a_pupils(parse: Any, text: str) -> None:
+    with pytest.raises(TriageError) as refused:
+        parse(text)
+    assert "8A" not in str(refused.value) and "9999" not in str(refused.value)
+    if refused.value.key != "duration_range":  # the app's Norwegian message still quotes it
+        assert refused.value.values["text"].casefold() in text.casefold()

@@ -666,3 +666,128 @@ def test_a_next_step_kept_early_on_a_case_closed_before_its_week_is_found(tmp_pa
         {"id": 1, "pupil": "K2", "next_step": "2026-05-11", "contact": "2026-05-07", "on_time": True,
          "school_days_late": None}
     ]  # fmt: skip
+
+
+# -- exports are inert (issue 9, items 6 and 7) ----------------------------------------------
+
+
+def hostile_week(folder: Path, clock) -> Caseload:
+    """Pupil codes and reasons that a spreadsheet or a Markdown viewer would act on.
+
+    #1 `=1+2`, #2 `@SUM(A1)`, #4 a code with a newline: `now` on Mon 11.05, downgraded to
+    `later` the same day; #3 `-2+3`: `later`, postponed Tue 19.05 → Fri 22.05 on Tue 12.05."""
+    clock.now = REVIEWED
+    caseload = Caseload.open(folder, clock)
+    caseload.add("=1+2", "x", urgency="now", at=at("11T09:00"))
+    caseload.classify(1, "later", why="+cmd|' /C calc'!A0", at=at("11T10:00"))
+    caseload.add("@SUM(A1)", "x", urgency="now", at=at("11T09:30"))
+    caseload.classify(2, "later", why="-2+3 pupils", at=at("11T11:00"))
+    caseload.add("-2+3", "x", urgency="later", at=at("11T12:00"))
+    caseload.postpone(3, date(2026, 5, 22), why="@home", at=at("12T09:00"))
+    caseload.add("Q1\n# heading", "x", urgency="now", at=at("11T13:00"))
+    caseload.classify(4, "later", why="[x](http://evil) *bold* <b>&amp;</b>\n- item", at=at("11T14:00"))
+    return caseload
+
+
+def csv_tables(out: str) -> dict[str, list[dict[str, str]]]:
+    import csv
+    import io
+
+    tables = {}
+    for block in out.strip().split("\n\n"):
+        name, *lines = block.splitlines()
+        tables[name.split()[-1]] = list(csv.DictReader(io.StringIO("\n".join(lines))))
+    return tables
+
+
+def test_csv_cells_that_could_start_a_formula_are_neutralised(tmp_path: Path, clock, capsys) -> None:
+    hostile_week(tmp_path / "data", clock)
+    code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", "csv")
+    assert code == 0
+    tables = csv_tables(out)
+    assert [(d["id"], d["pupil"], d["why"]) for d in tables["downgrades"]] == [
+        ("1", "'=1+2", "'+cmd|' /C calc'!A0"),
+        ("2", "'@SUM(A1)", "'-2+3 pupils"),
+        ("4", "Q1\\n# heading", "[x](http://evil) *bold* <b>&amp;</b>\\n- item"),
+    ]
+    assert [(p["id"], p["pupil"], p["why"]) for p in tables["postponements"]] == [("3", "'-2+3", "'@home")]
+    assert [o["pupil"] for o in tables["open_at_end"]] == ["'=1+2", "'@SUM(A1)", "'-2+3", "Q1\\n# heading"]
+    cells = [cell for rows in tables.values() for row in rows for cell in row.values()]
+    assert not [cell for cell in cells if cell[:1] in ("=", "+", "-", "@", "\t", "\r")]
+
+
+def test_csv_neutralises_a_leading_tab_or_return_but_keeps_negative_numbers(tmp_path: Path, clock) -> None:
+    """The store strips reasons, so a leading tab or return comes only from a damaged or
+    planted file; the review is changed by hand here. Our own figures stay numbers."""
+    from triage_tui.report import tables
+
+    review = hostile_week(tmp_path / "data", clock).review(W20)
+    review["downgrades"][0]["why"] = "\tnote"
+    review["downgrades"][1]["why"] = "\r=cmd"
+    review["time"]["total_minutes"] = -3  # as a balance would be
+    out = csv_tables(tables(review))
+    assert [d["why"] for d in out["downgrades"]][:2] == ["'\\tnote", "'\\r=cmd"]
+    assert out["time"] == [{"total_minutes": "-3", "direct_share": "", "contract_minutes": "2250"}]
+
+
+def test_text_report_keeps_user_text_on_its_line(tmp_path: Path, clock, capsys) -> None:
+    hostile_week(tmp_path / "data", clock)
+    code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20")
+    assert code == 0
+    lines = out.splitlines()
+    assert "  • #4 Q1\\n# heading: downgraded now → later on Mon 11.05 — "\
+           "[x](http://evil) *bold* <b>&amp;</b>\\n- item" in lines  # fmt: skip
+    assert "  • #4 Q1\\n# heading (later, due Tue 19.05): waiting 3 school days, 1× downgraded" in lines
+    assert not [line for line in lines if line.startswith(("# heading", "- item"))]
+
+
+def test_markdown_report_escapes_user_text(tmp_path: Path, clock, capsys) -> None:
+    from markdown_it import MarkdownIt
+
+    hostile_week(tmp_path / "data", clock)
+    code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", "md")
+    assert code == 0
+    lines = out.splitlines()
+    assert "- #4 Q1\\\\n\\# heading: downgraded now → later on Mon 11.05 — "\
+           "\\[x\\]\\(http\\://evil\\) \\*bold\\* \\<b\\>\\&amp;\\</b\\>\\\\n- item" in lines  # fmt: skip
+    assert "- #1 =1+2: downgraded now → later on Mon 11.05 — +cmd\\|' /C calc'\\!A0" in lines
+    # Rendered, the user text reads as typed: no link, emphasis, HTML, entity or heading.
+    viewer = MarkdownIt("commonmark", {"linkify": True}).enable(["linkify", "table", "strikethrough"])
+    html = viewer.render(out)
+    for made in ("<a ", "<em>", "<strong>", "<b>", "<del>", "<table>"):
+        assert made not in html, made
+    # Our own headings and items only: the title, 7 questions; 3 breaches (#1, #2, #4),
+    # 3 downgrades, 1 postponement, 4 open at the end.
+    assert (html.count("<h1>"), html.count("<h2>"), html.count("<li>")) == (1, 7, 11)
+    assert "#4 Q1\\n# heading: downgraded now → later on Mon 11.05 — "\
+           "[x](http://evil) *bold* &lt;b&gt;&amp;amp;&lt;/b&gt;\\n- item</li>" in html  # fmt: skip
+
+
+def json_controls(text: str) -> list[str]:
+    """DEL and the C1 controls: orjson leaves them raw, and a terminal may act on them."""
+    return [c for c in text if "\x7f" <= c <= "\x9f"]
+
+
+def test_json_output_spells_out_del_and_c1_controls(tmp_path: Path, clock, capsys) -> None:
+    import json
+
+    from triage_tui.cli import main
+
+    clock.now = REVIEWED
+    caseload = Caseload.open(tmp_path / "data", clock)
+    summary, why = "a\x7fb\x80c\x9b2Jd\x9f", "e\x85f\x7f"
+    caseload.add("Z9\x90", summary, urgency="now", at=at("11T09:00"))
+    caseload.classify(1, "later", why=why, at=at("11T10:00"))
+
+    code = main(["--data-dir", str(tmp_path / "data"), "show", "1", "--json"], clock=lambda: REVIEWED)
+    shown = capsys.readouterr().out
+    assert code == 0 and json_controls(shown) == []
+    assert "a\\u007fb\\u0080c\\u009b2Jd\\u009f" in shown
+    request = json.loads(shown)
+    assert (request["pupil"], request["summary"], request["events"][-1]["why"]) == ("Z9\x90", summary, why)
+
+    code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", "json")
+    assert code == 0 and json_controls(out) == []
+    review = json.loads(out)
+    assert review == caseload.review(W20)
+    assert (review["downgrades"][0]["pupil"], review["downgrades"][0]["why"]) == ("Z9\x90", why)

@@ -345,12 +345,14 @@ def test_a_damaged_journal_line_is_refused(caseload: Caseload) -> None:
     assert files(caseload.store.dir) == before
 
 
-def test_a_damaged_last_journal_line_was_never_acknowledged(caseload: Caseload) -> None:
-    """A power cut in the middle of an append can leave a whole but damaged last line."""
+def test_a_damaged_last_journal_line_without_its_newline_was_never_acknowledged(caseload: Caseload) -> None:
+    """A power cut in the middle of an append can leave a damaged last line; without its
+    newline it is a torn write, whose fsync never returned. (With its newline it is damage:
+    see test_a_damaged_whole_last_journal_line_is_refused_and_nothing_written.)"""
     caseload.add("7B", "first")
     caseload.add("8A", "second")
     with open(caseload.store.dir / "triage.journal", "ab") as f:
-        f.write(b'{"seq":2,"set":{"requests":{"3":\x00\x00\n')
+        f.write(b'{"seq":2,"set":{"requests":{"3":\x00\x00')
     fresh = Caseload.open(caseload.store.dir)
     assert sorted(fresh.store.snapshot()[0]) == [1, 2]
     assert fresh.add("9C", "third").id == 3
@@ -557,3 +559,244 @@ def test_the_data_files_are_tinydb_databases(caseload: Caseload) -> None:
     caseload.add("7B", "first")
     db = TinyDB(storage=lambda: caseload.store.hot)
     assert db.table("requests").get(doc_id=1)["summary"] == "first"
+
+
+# -- issue 9, items 2 and 5: a damaged whole journal line; symlinks in the data folder --------
+
+
+def run_cli(folder: Path, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    """`triage ... --data-dir folder` in-process, at the fixed clock (as tests/test_cli.py does)."""
+    from triage_tui.cli import main
+
+    capsys.readouterr()
+    code = main([*args, "--data-dir", str(folder)], clock=lambda: datetime(2026, 11, 26, 10, 0))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tree(folder: Path) -> dict[str, bytes | str | None]:
+    """Every file (bytes), folder (None) and symlink (its target) under `folder`, links unfollowed."""
+    found: dict[str, bytes | str | None] = {}
+    for root, dirs, names in os.walk(folder):
+        for name in [*dirs, *names]:
+            path = Path(root) / name
+            key = str(path.relative_to(folder))
+            if path.is_symlink():
+                found[key] = os.readlink(path)
+            else:
+                found[key] = None if path.is_dir() else path.read_bytes()
+    return found
+
+
+def test_a_damaged_whole_last_journal_line_is_refused_and_nothing_written(
+    caseload: Caseload, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A line that ends in its newline was whole when written: if it does not parse, an
+    acknowledged action may be in it. It is not dropped, and its id is not handed out again."""
+    caseload.add("7B", "first")
+    good = caseload.store.backup()
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    journal = folder / "triage.journal"
+    with open(journal, "ab") as f:
+        f.write(b'{"seq":2,"set":{"requests":{"3":\x00\x00\n')
+    before = tree(folder)
+    with pytest.raises(DataFileError) as caught:
+        Caseload.open(folder, clock).add("9C", "third")
+    message = str(caught.value)
+    assert f"{journal} has a damaged line" in message
+    assert f"triage restore {good.name}" in message
+    assert tree(folder) == before
+    code, out, err = run_cli(folder, capsys, "add", "Trist", "--pupil", "9C")
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1 and "triage.journal has a damaged line" in err and good.name in err
+    assert tree(folder) == before
+
+
+@pytest.mark.parametrize("line", [b"{}\n", b'{"seq": "3"}\n', b"[1, 2]\n", b"\n"])
+def test_a_whole_last_journal_line_of_the_wrong_shape_is_damage_too(caseload: Caseload, line: bytes) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    with open(caseload.store.dir / "triage.journal", "ab") as f:
+        f.write(line)
+    before = tree(caseload.store.dir)
+    with pytest.raises(DataFileError, match="triage.journal has a damaged line"):
+        Store(caseload.store.dir).snapshot()
+    assert tree(caseload.store.dir) == before
+
+
+def test_a_torn_last_journal_line_is_dropped_and_the_next_add_takes_its_place(
+    caseload: Caseload, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    with open(folder / "triage.journal", "ab") as f:
+        f.write(b'{"seq":3,"set":{"requests":{"3":\x00\x00')  # no newline: never acknowledged
+    code, out, err = run_cli(folder, capsys, "add", "Trist", "--pupil", "9C")
+    assert (code, err) == (0, "")
+    assert [line["seq"] for line in journal_lines(folder)] == [1, 2]
+    assert sorted(Store(folder).snapshot()[0]) == [1, 2, 3]
+
+
+def test_a_damaged_line_in_the_middle_of_the_journal_is_refused(caseload: Caseload, clock) -> None:
+    for pupil in ("7B", "8A", "9C", "1A"):
+        caseload.add(pupil, "request")
+    journal = caseload.store.dir / "triage.journal"
+    first, *rest = journal.read_bytes().splitlines(keepends=True)
+    journal.write_bytes(first + b'{"seq":2,"set":\x00\n' + b"".join(rest))
+    before = tree(caseload.store.dir)
+    with pytest.raises(DataFileError, match="triage.journal has a damaged line"):
+        Caseload.open(caseload.store.dir, clock).add("2B", "after the damage")
+    assert tree(caseload.store.dir) == before
+
+
+def test_a_symlinked_backups_folder_is_refused_and_what_it_leads_to_left_alone(
+    tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    outside = tmp_path / "elsewhere"
+    for name in ("20200101T000000.000000-daily", "20200102T000000.000000-daily", "photos"):
+        (outside / name).mkdir(parents=True)
+        (outside / name / "keep.txt").write_bytes(b"not triage data")
+    os.chmod(outside, 0o755)
+    folder = tmp_path / "data"
+    store = Store(folder, backups_kept=1)
+    caseload = Caseload(store, Settings(backups_kept=1), clock)
+    caseload.add("7B", "first")
+    (folder / "backups").symlink_to(outside, target_is_directory=True)
+    before, outside_before = tree(folder), tree(outside)
+    with pytest.raises(StoreError, match=f"{folder / 'backups'} is a symbolic link"):
+        store.backup()
+    with pytest.raises(StoreError, match="is a symbolic link"):
+        store.backups()
+    clock.now = datetime(2026, 11, 27, 9, 0)  # the day's first action makes a daily backup
+    with pytest.raises(StoreError, match="is a symbolic link"):
+        caseload.add("8A", "second")
+    code, out, err = run_cli(folder, capsys, "backup")
+    assert code == 1 and len(err.splitlines()) == 1 and "backups is a symbolic link" in err
+    assert tree(outside) == outside_before
+    assert stat.S_IMODE(outside.stat().st_mode) == 0o755
+    assert tree(folder) == before
+
+
+def test_pruning_removes_only_backup_folders_the_app_made(tmp_path: Path) -> None:
+    outside = tmp_path / "elsewhere"
+    outside.mkdir()
+    (outside / "keep.txt").write_bytes(b"not triage data")
+    store = Store(tmp_path / "data", backups_kept=1)
+    with store.transaction(TODAY):
+        pass
+    root = store.dir / "backups"
+    root.mkdir()
+    planted = root / "20200101T000000.000000-daily"
+    planted.symlink_to(outside, target_is_directory=True)
+    (root / "keep-before-upgrade").mkdir()
+    (root / "20200102T000000.000000-manual").write_bytes(b"a file, not a backup folder")
+    made = [store.backup(), store.backup()]
+    assert store.backups() == made[-1:]
+    assert planted.is_symlink() and (outside / "keep.txt").read_bytes() == b"not triage data"
+    assert (root / "keep-before-upgrade").is_dir()
+    assert (root / "20200102T000000.000000-manual").is_file()
+
+
+@pytest.mark.parametrize("name", ["triage.journal", "triage.json", "triage.lock", "config.toml"])
+def test_a_symlinked_data_file_is_refused_and_its_target_left_byte_identical(
+    caseload: Caseload, clock, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    target = caseload.store.dir.parent / "target"
+    original = (folder / name).read_bytes() if (folder / name).exists() else b""
+    target.write_bytes(original)
+    os.chmod(target, 0o644)
+    (folder / name).unlink(missing_ok=True)
+    (folder / name).symlink_to(target)
+    before = tree(folder)
+    with pytest.raises(StoreError, match=f"{folder / name} is a symbolic link"):
+        Caseload.open(folder, clock).add("9C", "pupil data")
+    code, out, err = run_cli(folder, capsys, "add", "Trist", "--pupil", "9C")
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1 and f"{name} is a symbolic link" in err
+    assert target.read_bytes() == original
+    assert stat.S_IMODE(target.stat().st_mode) == 0o644
+    assert tree(folder) == before
+
+
+def test_a_dangling_symlinked_lock_or_journal_creates_nothing_outside(caseload: Caseload, clock) -> None:
+    caseload.add("7B", "first")
+    folder = caseload.store.dir
+    for name in ("triage.lock", "triage.journal"):
+        target = folder.parent / f"made-{name}"
+        (folder / name).unlink(missing_ok=True)
+        (folder / name).symlink_to(target)
+        with pytest.raises(StoreError, match=f"{name} is a symbolic link"):
+            Caseload.open(folder, clock).add("8A", "pupil data")
+        assert not target.exists()
+        (folder / name).unlink()
+
+
+def test_atomic_writes_replace_a_symlink_rather_than_follow_it(tmp_path: Path) -> None:
+    from triage_tui.store.files import atomic_write
+
+    target = tmp_path / "outside"
+    target.write_bytes(b"precious")
+    (tmp_path / "data").mkdir()
+    link = tmp_path / "data" / "history-2026-01.json"
+    link.symlink_to(target)
+    atomic_write(link, b"new")
+    assert not link.is_symlink() and link.read_bytes() == b"new"
+    assert target.read_bytes() == b"precious"
+
+
+def test_restore_refuses_a_symlink_planted_in_backups(
+    caseload: Caseload, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import shutil
+
+    caseload.add("7B", "first")
+    real = caseload.store.backup()
+    caseload.add("8A", "second")
+    folder = caseload.store.dir
+    planted = folder.parent / "planted"
+    shutil.copytree(real, planted)
+    link = folder / "backups" / "20991231T235959.999999-manual"
+    link.symlink_to(planted, target_is_directory=True)
+    before = tree(folder)
+    with pytest.raises(StoreError, match=f"{link} is a symbolic link"):
+        caseload.store.restore(link.name)
+    code, out, err = run_cli(folder, capsys, "restore", link.name)
+    assert (code, out) == (1, "")
+    assert len(err.splitlines()) == 1 and f"{link.name} is a symbolic link" in err
+    assert tree(folder) == before
+    assert link not in caseload.store.backups()
+    # A file in a real backup folder that is a link is refused too.
+    (real / "triage.json").unlink()
+    (real / "triage.json").symlink_to(planted / "triage.json")
+    before = tree(folder)
+    with pytest.raises(StoreError, match="is a symbolic link"):
+        caseload.store.restore(real.name)
+    assert tree(folder) == before
+
+
+def test_the_data_folder_itself_may_be_a_symlink(
+    tmp_path: Path, clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = tmp_path / "other-disk" / "triage"
+    real.mkdir(parents=True)
+    link = tmp_path / "data"
+    link.symlink_to(real, target_is_directory=True)
+    caseload = Caseload.open(link, clock)
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    backup = caseload.store.backup()
+    caseload.add("9C", "third")
+    code, out, err = run_cli(link, capsys, "add", "Trist", "--pupil", "1A")
+    assert (code, err) == (0, "")
+    clock.now = datetime(2026, 11, 27, 9, 0)
+    caseload.add("2B", "the next day")  # with the daily backup
+    assert len(caseload.store.backups()) == 2
+    caseload.store.restore(backup.name)
+    assert sorted(Store(link).snapshot()[0]) == [1, 2]
+    assert (real / "triage.json").is_file() and not (real / "triage.json").is_symlink()
+    assert link.is_symlink()

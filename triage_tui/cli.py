@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta
@@ -16,8 +17,8 @@ from typing import Any, NoReturn
 from . import __version__
 from .core.errors import TriageError
 from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, is_downgrade
-from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment
-from .core.text import printable
+from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
+from .core.text import inert_json, printable
 
 EXIT_STORE = 1
 EXIT_BAD_INPUT = 2
@@ -25,15 +26,34 @@ APP_NAME = "triage-tui"
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
+# argparse's messages that quote what was typed, which may be pupil text: (pattern, replacement).
+# Only choices and option names, both ours, are kept.
+_TYPED = (
+    (re.compile(r"invalid choice: .* \(choose from (.*?)\)$", re.S),
+     lambda m: "choose from " + m[1].replace("'", "")),
+    (re.compile(r"invalid \S+ value: .*$", re.S), lambda m: "not a value it takes"),
+    (re.compile(r"ignored explicit argument .*$", re.S), lambda m: "takes no value"),
+    (re.compile(r"ambiguous option: (.*) could match (.*?)$", re.S),
+     lambda m: f"ambiguous option: {_flag(m[1])} could match {m[2]}"),
+)  # fmt: skip
+
+
+def _flag(word: str) -> str:
+    """An option as typed, without a value given with `=`."""
+    return word.partition("=")[0]
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        """One line on stderr, exit 2 (argparse prints the usage too)."""
+        """One line on stderr, exit 2 (argparse prints the usage too); it never repeats typed text."""
+        for pattern, replace in _TYPED:
+            message = pattern.sub(replace, message)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: {printable(message)} (see {self.prog} --help)\n")
 
 
 def _request_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a request id (a number like 12)")
+    if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{quoted(text)} is not a request id (a number like 12)")
     return int(text)
 
 
@@ -44,10 +64,26 @@ def _duration(text: str) -> int:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _folder(text: str) -> Path:
+    if not text.strip():  # Path("") is the current folder, which would be made private
+        raise argparse.ArgumentTypeError(
+            "the data folder cannot be empty; name a folder or leave --data-dir out"
+        )
+    return Path(text)
+
+
+def _when(option: str, parse: Callable[..., Any], text: str, *args: Any, **kwargs: Any) -> Any:
+    """`parse(text, ...)`, with a refusal naming the argument, as argparse's own ones do."""
+    try:
+        return parse(text, *args, **kwargs)
+    except TriageError as e:
+        raise TriageError(f"argument {option}: {e}", e.key, **e.values) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument(
-        "--data-dir", type=Path, default=argparse.SUPPRESS, metavar="DIR",
+        "--data-dir", type=_folder, default=argparse.SUPPRESS, metavar="DIR",
         help="data folder (default: $TRIAGE_DATA_DIR, else the user data folder)",
     )  # fmt: skip
     as_json = argparse.ArgumentParser(add_help=False)
@@ -195,7 +231,11 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
     if extra and args.command == "add" and not any(word.startswith("-") for word in extra):
         args.summary += extra  # `triage add Mobbing --pupil AB i friminuttet`
     elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+        # Words that are not options may be pupil text: counted, not repeated.
+        options = [_flag(word) for word in extra if word.startswith("-")]
+        words = len(extra) - len(options)
+        parser.error(", ".join([f"unrecognized arguments: {' '.join(options)}"] * bool(options)
+                               + [f"{words} unexpected word{'s' * (words > 1)}"] * bool(words)))  # fmt: skip
     from .store import StoreError
 
     try:
@@ -248,7 +288,7 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
 
     caseload = Caseload.open(folder, clock)
     now = caseload.now()
-    at = parse_moment(args.at, now, caseload.calendar) if getattr(args, "at", None) else None
+    at = _when("--at", parse_moment, args.at, now, caseload.calendar) if getattr(args, "at", None) else None
     command = args.command
     if command == "list":
         return _list(caseload, args)
@@ -271,11 +311,11 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         request = caseload.classify(args.id, args.urgency, why=args.why, at=at)
     elif command == "postpone":
         base = (at or now).date()
-        due = parse_date(args.when, base, caseload.calendar)
+        due = _when("WHEN", parse_date, args.when, base, caseload.calendar)
         request = caseload.postpone(args.id, due, why=args.why, at=at)
     elif command == "next":
         clear = args.when.strip().casefold() in ("none", "ingen")
-        step = None if clear else parse_date(args.when, (at or now).date(), caseload.calendar)
+        step = None if clear else _when("WHEN", parse_date, args.when, (at or now).date(), caseload.calendar)
         request = caseload.next_step(args.id, step, why=args.why, at=at)
     elif command == "done":
         request = caseload.close(args.id, args.outcome, at=at)
@@ -293,7 +333,7 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     step = None
     if getattr(args, "next", None):
         # Counted from --at, as `next` and `postpone` count: after the fact gives the same date as live.
-        step = parse_date(args.next, (at or caseload.now()).date(), caseload.calendar)
+        step = _when("--next", parse_date, args.next, (at or caseload.now()).date(), caseload.calendar)
     if args.command == "log":
         entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at,
                              next_step=step)  # fmt: skip
@@ -463,7 +503,7 @@ def _day(d: date | str) -> str:
 def _print_json(obj: Any) -> None:
     import orjson
 
-    sys.stdout.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode() + "\n")
+    sys.stdout.write(inert_json(orjson.dumps(obj, option=orjson.OPT_INDENT_2).decode()) + "\n")
 
 
 if __name__ == "__main__":

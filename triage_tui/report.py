@@ -8,9 +8,11 @@ from datetime import date
 from typing import Any
 
 from .core.review import QUIET_SCHOOL_DAYS
-from .core.text import printable
+from .core.text import markdown_literal, printable
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+# A spreadsheet runs a cell that starts like this as a formula (OWASP, CSV injection).
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _day(iso: str) -> str:
@@ -33,6 +35,7 @@ def _share(part: int, whole: int) -> str:
 def letter(review: dict[str, Any], markdown: bool = False) -> str:
     """The review in plain words, answering what a therapist asks about her week."""
     out: list[str] = []
+    said = markdown_literal if markdown else printable  # for user text: pupil codes, reasons
 
     def heading(text: str) -> None:
         out.append(f"\n## {text}" if markdown else f"\n{text.upper()}")
@@ -85,7 +88,7 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
     for b in review["breaches"]:
         when = (f"reached {_day(b['handled'])}, {_n(b['school_days_late'], 'school day')} late"
                 if b["handled"] else "not reached yet")  # fmt: skip
-        item(f"#{b['id']} {b['pupil']} ({b['urgency']}, due {_day(b['due'])}): {when}")
+        item(f"#{b['id']} {said(b['pupil'])} ({b['urgency']}, due {_day(b['due'])}): {when}")
 
     heading("What did I push aside?")
     downgrades, postponements, slips = review["downgrades"], review["postponements"], review["slips"]
@@ -95,13 +98,13 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
         out.append(f"{len(downgrades)} downgraded, {len(postponements)} postponed, "
                    f"{len(slips)} due dates passed with no contact yet.")  # fmt: skip
     for d in downgrades:
-        why = f" — {d['why']}" if d["why"] else ""
-        item(f"#{d['id']} {d['pupil']}: downgraded {d['from']} → {d['to']} on {_day(d['at'])}{why}")
+        why = f" — {said(d['why'])}" if d["why"] else ""
+        item(f"#{d['id']} {said(d['pupil'])}: downgraded {d['from']} → {d['to']} on {_day(d['at'])}{why}")
     for p in postponements:
-        why = f" — {p['why']}" if p["why"] else ""
-        item(f"#{p['id']} {p['pupil']}: postponed {_day(p['from_due'])} → {_day(p['to_due'])}{why}")
+        why = f" — {said(p['why'])}" if p["why"] else ""
+        item(f"#{p['id']} {said(p['pupil'])}: postponed {_day(p['from_due'])} → {_day(p['to_due'])}{why}")
     for s in slips:
-        item(f"#{s['id']} {s['pupil']}: slipped on {_day(s['due'])}")
+        item(f"#{s['id']} {said(s['pupil'])}: slipped on {_day(s['due'])}")
 
     heading("Did I keep my next steps?")
     follow_ups = review["follow_ups"]
@@ -118,7 +121,7 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
             how = f"reached {_day(f['contact'])}, {_n(f['school_days_late'], 'school day')} late"
         else:
             how = "late, not reached yet"
-        item(f"#{f['id']} {f['pupil']}: next step {_day(f['next_step'])} — {how}")
+        item(f"#{f['id']} {said(f['pupil'])}: next step {_day(f['next_step'])} — {how}")
 
     heading("Who has gone quiet?")
     quiet = review["quiet_cases"]
@@ -129,7 +132,7 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
                    "help before it becomes acute.")  # fmt: skip
     for q in quiet:
         step = f"next step {_day(q['next_step'])}" if q["next_step"] else "no next step"
-        item(f"#{q['id']} {q['pupil']}: not seen for {q['school_days']} school days "
+        item(f"#{q['id']} {said(q['pupil'])}: not seen for {q['school_days']} school days "
              f"(last contact {_day(q['last_contact'])}), {step}")  # fmt: skip
 
     heading("Who waited longest?")
@@ -145,12 +148,12 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
         )
         days = _n(o["waiting_school_days"], "school day")
         waited = f"reached after {days}" if o["first_contact"] else f"waiting {days}"
-        item(f"#{o['id']} {o['pupil']} ({o['urgency']}, due {_day(o['due'])}): {waited}{extra}")
+        item(f"#{o['id']} {said(o['pupil'])} ({o['urgency']}, due {_day(o['due'])}): {waited}{extra}")
     silent = review["closed_without_contact"]
     if silent:
         out.append(f"{_n(len(silent), 'request')} closed without any time logged on them:")
         for c in silent:
-            item(f"#{c['id']} {c['pupil']} ({c['outcome']})")
+            item(f"#{c['id']} {said(c['pupil'])} ({c['outcome']})")
     waits = review["waits_by_source"]
     if waits:
         heading("How long did people wait for a first contact?")
@@ -161,12 +164,15 @@ def letter(review: dict[str, Any], markdown: bool = False) -> str:
 
 
 def _cell(value: Any) -> Any:
-    """A CSV cell; text quoted from the user has its control characters spelled out."""
+    """A CSV cell; text has its control characters spelled out, and a quote before it if it
+    would start a formula. Numbers are our own figures and stay numbers, even negative."""
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"  # as the JSON report says it
-    return printable(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        return f"'{printable(value)}" if value.startswith(FORMULA_START) else printable(value)
+    return value
 
 
 def tables(review: dict[str, Any]) -> str:

@@ -25,6 +25,13 @@ def check_choice(value: str, choices: tuple[str, ...] | dict[str, str], what: st
 
 
 def check_text(value: str, what: str, limit: int = MAX_TEXT) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:  # bytes that were not UTF-8, as Python hands them over from argv
+        raise TriageError(
+            f"the {what} is not valid text (it has bytes that are not UTF-8)",
+            f"not_utf8_{what.replace(' ', '_')}",
+        ) from None
     value = value.strip()
     if not value:
         raise TriageError(f"the {what} cannot be empty", f"empty_{what.replace(' ', '_')}")

@@ -8,6 +8,7 @@ DURATION: 45, 45m, 1h, 1h30, 1.5h, 1,5t, 1:30.
 
 from __future__ import annotations
 
+import math
 import re
 from contextlib import suppress
 from datetime import date, datetime, time, timedelta
@@ -21,6 +22,7 @@ WHEN_FORMS = (
 )
 DURATION_FORMS = "45, 45m, 1h, 1h30, 1.5h, 1,5t, 1:30"
 MAX_MINUTES = 24 * 60
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 _WEEKDAYS = {
     0: ("monday", "mon", "mandag", "man"),
@@ -41,14 +43,33 @@ _DAY_MONTH = re.compile(r"(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\.?")
 _ISO_MOMENT = re.compile(r"(\d{4}-\d{2}-\d{2})[t ](\d{1,2}):(\d{2})(?::(\d{2}))?")
 _CLOCK = re.compile(r"(\d{1,2})[:.](\d{2})")
 _SCHOOL_DAYS = re.compile(r"([+-])(\d{1,3})")
+# What a refusal may repeat: digits and date punctuation, never letters. Text that does not
+# parse may be a pupil code or a summary typed in the wrong place, so it is described instead.
+_QUOTABLE = re.compile(r"[0-9 .,:/+-]{1,20}")
+
+
+def quoted(text: str, instead: str = "that") -> str:
+    """`'31.02'` for what may be repeated in a message, else `instead`."""
+    return f"'{text.strip()}'" if _QUOTABLE.fullmatch(text.strip()) else instead
 
 
 def _bad_when(text: str) -> TriageError:
-    return TriageError(f"'{text}' is not a date I understand; use {WHEN_FORMS}", "bad_when", text=text)
+    return TriageError(f"{quoted(text)} is not a date I understand; use {WHEN_FORMS}", "bad_when", text=text)
+
+
+def _in_window(day: date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise TriageError(
+            f"{day.isoformat()} is outside the years {FIRST_YEAR}-{LAST_YEAR}",
+            "outside_years",
+            day=day.isoformat(),
+        )
 
 
 def parse_date(text: str, today: date, calendar: SchoolCalendar, *, past: bool = False) -> date:
-    """A date. Weekday names look ahead (the next such day), or back if `past`."""
+    """A date. Weekday names look ahead (the next such day), or back if `past`.
+
+    The caller bounds it: a due date or next step by `check_ahead`, `--at` by `parse_moment`."""
     word = " ".join(text.strip().lower().split())
     if word in _RELATIVE:
         return today + timedelta(days=_RELATIVE[word])
@@ -108,6 +129,7 @@ def parse_moment(text: str, now: datetime, calendar: SchoolCalendar) -> datetime
         else:
             day = parse_date(word, now.date(), calendar, past=True)
             moment = now if day == now.date() else datetime.combine(day, time(12))
+    _in_window(moment.date())
     if moment > now + timedelta(minutes=1):
         raise TriageError(
             f"'{text}' is in the future; --at records something that already happened", "future", text=text
@@ -119,18 +141,23 @@ def parse_duration(text: str) -> int:
     """Minutes, from 45 / 45m / 1h / 1h30 / 1.5h / 1:30 (t and min work too)."""
     word = text.strip().lower().replace(" ", "").replace(",", ".")
     minutes: float | None = None
-    if m := re.fullmatch(r"(\d+)(?:m|min)?", word):
-        minutes = int(m[1])
-    elif m := re.fullmatch(r"(\d+(?:\.\d+)?)[ht]", word):
-        minutes = float(m[1]) * 60
-    elif m := re.fullmatch(r"(\d+)[ht](\d{1,2})(?:m|min)?|(\d+):(\d{2})", word):
-        hours, mins = int(m[1] or m[3]), int(m[2] or m[4])
-        minutes = hours * 60 + mins if mins < 60 else None
+    try:
+        if m := re.fullmatch(r"(\d+)(?:m|min)?", word):
+            minutes = int(m[1])
+        elif m := re.fullmatch(r"(\d+(?:\.\d+)?)[ht]", word):
+            minutes = float(m[1]) * 60
+        elif m := re.fullmatch(r"(\d+)[ht](\d{1,2})(?:m|min)?|(\d+):(\d{2})", word):
+            hours, mins = int(m[1] or m[3]), int(m[2] or m[4])
+            minutes = hours * 60 + mins if mins < 60 else None
+    except ValueError:  # more digits than int() converts: far out of range
+        minutes = math.inf
     if minutes is None:
         raise TriageError(
-            f"'{text}' is not a duration I understand; use {DURATION_FORMS}", "bad_duration", text=text
+            f"{quoted(text)} is not a duration I understand; use {DURATION_FORMS}", "bad_duration", text=text
         )
-    result = round(minutes)
-    if not 1 <= result <= MAX_MINUTES:
-        raise TriageError(f"'{text}' is out of range; a duration is 1 minute to 24 hours", "duration_range")
-    return result
+    if not (0 < minutes < MAX_MINUTES + 1 and 1 <= round(minutes) <= MAX_MINUTES):  # round(inf) raises
+        raise TriageError(
+            f"{quoted(text, 'the duration')} is out of range; a duration is 1 minute to 24 hours",
+            "duration_range",
+        )
+    return round(minutes)

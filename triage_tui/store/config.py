@@ -12,6 +12,7 @@ to = 2027-01-01
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,18 +20,19 @@ from typing import Any
 from ..core.calendar import Break
 from ..core.errors import TriageError
 from ..core.settings import Settings
+from .files import read_no_link
 
 CONFIG_NAME = "config.toml"
 
 
 def load_settings(data_dir: Path) -> Settings:
     path = Path(data_dir) / CONFIG_NAME
-    if not path.exists():
+    if not os.path.lexists(path):
         return Settings()
     import tomllib  # only when there is a file: it costs start-up time
 
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(read_no_link(path).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise TriageError(f"{path}: {e}") from None
     return settings_from(raw, path)

@@ -16,8 +16,8 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import StoreError
-from .files import FILE_MODE, atomic_write, fsync_dir
+from .errors import StoreError, SymlinkRefused
+from .files import atomic_write, fsync_dir, open_no_link, read_no_link
 
 SCHEMA_VERSION = 2
 Tables = dict[str, dict[str, dict[str, Any]]]
@@ -42,7 +42,7 @@ def schema_of(tables: Any) -> int | None:
 
 def signature(path: Path) -> Signature | None:
     try:
-        st = os.stat(path)
+        st = os.lstat(path)  # a symlink is refused when read, never followed
     except FileNotFoundError:
         return None
     return (st.st_ino, st.st_mtime_ns, st.st_size)
@@ -51,7 +51,9 @@ def signature(path: Path) -> Signature | None:
 def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Tables:
     """Read and check one data file; an older schema is refused unless `migrate`."""
     try:
-        raw = path.read_bytes()
+        raw = read_no_link(path)
+    except SymlinkRefused:
+        raise
     except OSError as e:
         raise problem(path, f"cannot be read ({e.strerror})") from None
     if not raw.strip():
@@ -84,7 +86,7 @@ class DataFile(Storage):
         self._parsed: Any = None
 
     def exists(self) -> bool:
-        return self.path.exists()
+        return os.path.lexists(self.path)
 
     def load(self, *, migrate: bool = False) -> Tables | None:
         """The tables (None if the file does not exist), read again only when it changed."""
@@ -156,7 +158,7 @@ class HotFile(DataFile):
     def _apply_journal(self, tables: Tables) -> bool:
         """Apply the journal lines not applied yet. False if the journal was replaced under us."""
         try:
-            f = open(self.journal, "rb")  # noqa: SIM115 - closed below
+            f = open(open_no_link(self.journal, os.O_RDONLY), "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             return True
         with f:
@@ -168,18 +170,17 @@ class HotFile(DataFile):
             f.seek(self._journal_offset)
             data = f.read()
         self._journal_seen = self._journal_offset + len(data)
-        # A last line that is incomplete or damaged was never acknowledged: its writer died
-        # before its fsync returned. The next write cuts it off. Damage before it is refused.
+        # Only a last line without its newline is a torn write, never acknowledged: its writer
+        # died before its fsync returned, and the next write cuts it off. A whole line that
+        # does not parse may have been acknowledged: it is damage, and refused wherever it is.
         lines = data.split(b"\n")[:-1]
         seq = tables["meta"]["1"].get("journal_seq", 0)
-        for number, line in enumerate(lines):
+        for line in lines:
             try:
                 change = orjson.loads(line)
             except orjson.JSONDecodeError:
                 change = None
             if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
-                if number == len(lines) - 1:
-                    break
                 raise self.problem(self.journal, "has a damaged line")
             if change["seq"] > seq:  # lines folded into the checkpoint already are skipped
                 apply_change(tables, change)
@@ -191,8 +192,8 @@ class HotFile(DataFile):
     def append(self, tables: Tables, change: dict[str, Any]) -> None:
         """Make `change` (already applied to `tables`) durable as one journal line."""
         line = orjson.dumps(change) + b"\n"
-        created = not self.journal.exists()
-        fd = os.open(self.journal, os.O_WRONLY | os.O_CREAT, FILE_MODE)
+        created = not os.path.lexists(self.journal)
+        fd = open_no_link(self.journal, os.O_WRONLY | os.O_CREAT)
         try:
             size = os.fstat(fd).st_size
             if size != self._journal_offset:  # drop a torn line a killed writer left
@@ -218,7 +219,7 @@ class HotFile(DataFile):
         """Write a checkpoint, then empty the journal (its lines are in the checkpoint now)."""
         super().save(tables)
         atomic_write(self.journal, b"")
-        self._journal_inode, self._journal_offset, self._journal_seen = os.stat(self.journal).st_ino, 0, 0
+        self._journal_inode, self._journal_offset, self._journal_seen = os.lstat(self.journal).st_ino, 0, 0
 
 
 def apply_change(tables: Tables, change: dict[str, Any]) -> None:

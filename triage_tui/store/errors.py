@@ -15,6 +15,17 @@ class StoreBusy(StoreError):
         )
 
 
+class SymlinkRefused(StoreError):
+    """A symlink where the data folder keeps a file or folder of its own. It is never followed."""
+
+    def __init__(self, link: Path) -> None:
+        super().__init__(
+            f"{link} is a symbolic link; triage-tui never follows links inside its data folder, "
+            "so nothing was read or written there: put the real file or folder in its place"
+        )
+        self.path = link
+
+
 class DataFileError(StoreError):
     """A data file that cannot be used as it is. It is never overwritten."""
 

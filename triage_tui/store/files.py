@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import os
+import stat
 import time
 from contextlib import suppress
 from pathlib import Path
 
-from .errors import StoreBusy
+from .errors import StoreBusy, SymlinkRefused
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+# Open the file itself, never what a link in its place points to (Windows has no such flag:
+# there `open_no_link` checks with lstat first).
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def private_dir(path: Path) -> Path:
@@ -21,10 +25,41 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def is_link(path: Path) -> bool:
+    try:
+        return stat.S_ISLNK(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return False
+
+
+def refuse_link(path: Path) -> None:
+    """Stop if `path` is a symlink: nothing inside the data folder may lead out of it."""
+    if is_link(path):
+        raise SymlinkRefused(path)
+
+
+def open_no_link(path: Path, flags: int, mode: int = FILE_MODE) -> int:
+    """`os.open`, refusing a symlink at `path` (the folders above it may be links)."""
+    if not _NOFOLLOW:  # pragma: no cover - Windows
+        refuse_link(path)
+    try:
+        return os.open(path, flags | _NOFOLLOW, mode)
+    except OSError:
+        refuse_link(path)  # O_NOFOLLOW fails with ELOOP (EMLINK on some BSDs) on a link
+        raise
+
+
+def read_no_link(path: Path) -> bytes:
+    """The bytes of the file at `path`, refusing a symlink there."""
+    with open(open_no_link(path, os.O_RDONLY), "rb") as f:
+        return f.read()
+
+
 def atomic_write(path: Path, data: bytes) -> None:
     """Write a temp file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
-    A kill at any moment leaves either the old file or the new one, never a mix.
+    A kill at any moment leaves either the old file or the new one, never a mix. A symlink
+    at `path` is replaced, not followed: the rename puts the new file in its place.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
@@ -68,7 +103,7 @@ class FileLock:
         self._fd: int | None = None
 
     def __enter__(self) -> FileLock:
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        fd = open_no_link(self.path, os.O_RDWR | os.O_CREAT)
         deadline = time.monotonic() + self.timeout
         delay = 0.001
         while True:

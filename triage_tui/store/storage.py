@@ -28,6 +28,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -52,8 +53,18 @@ from .datafile import (
     schema_of,
     signature,
 )
-from .errors import DataFileError, StoreError
-from .files import FILE_MODE, FileLock, atomic_write, fsync_dir, private_dir, stale_temps
+from .errors import DataFileError, StoreError, SymlinkRefused
+from .files import (
+    FILE_MODE,
+    FileLock,
+    atomic_write,
+    fsync_dir,
+    open_no_link,
+    private_dir,
+    read_no_link,
+    refuse_link,
+    stale_temps,
+)
 
 HOT_NAME = "triage.json"
 JOURNAL_NAME = "triage.journal"
@@ -62,6 +73,8 @@ RESTORING_NAME = "triage.restoring"  # present while a restore is under way
 BACKUPS_NAME = "backups"
 _ARCHIVE_NAME = re.compile(r"history-(\d{4}-\d{2})\.json")  # a month's history
 _SCHOOL_YEAR_ARCHIVE = re.compile(r"archive-(\d{4}-\d{2})\.json")  # schema 1: a school year's
+# A backup folder's name, as `Store.backup` makes it: only these are listed, named and pruned.
+_BACKUP_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}-(?:daily|manual|pre-restore|pre-migration)(?:-\d+)?")
 _KEPT_FILES = re.compile(
     r"triage\.json|triage\.journal|history-\d{4}-\d{2}\.json|archive-\d{4}-\d{2}\.json|config\.toml"
 )
@@ -393,9 +406,9 @@ class Store:
 
     def _startup(self) -> None:
         """Clean temp files a killed writer left, migrate old schemas, check the hot file."""
-        if (self.dir / RESTORING_NAME).exists():
+        if os.path.lexists(self.dir / RESTORING_NAME):
             with self._exclusive():
-                if (self.dir / RESTORING_NAME).exists():
+                if os.path.lexists(self.dir / RESTORING_NAME):
                     self._finish_restore()
         if not self.hot.exists() and self._other_data_exists():
             raise self.problem(self.hot.path, "is missing although other data files or backups exist")
@@ -412,6 +425,7 @@ class Store:
 
     def _other_data_exists(self) -> bool:
         journal = self.dir / JOURNAL_NAME
+        refuse_link(journal)
         return bool(
             self.archive_months()
             or self._school_year_archives()
@@ -629,13 +643,14 @@ class Store:
         the number kept (never `keep`). A file unchanged since the previous backup is
         hard-linked to that backup's copy, so years of archives are not copied every day."""
         with self._exclusive():
+            refuse_link(self.dir / BACKUPS_NAME)  # else pruning would delete what it leads to
             root = private_dir(self.dir / BACKUPS_NAME)
             for stale in root.glob(".*.tmp"):
-                shutil.rmtree(stale, ignore_errors=True)
+                shutil.rmtree(stale, ignore_errors=True)  # refuses a link, and leaves it
             previous = self.backups()[-1:]
             stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")  # sortable, and unique in practice
             target, n = root / f"{stamp}-{reason}", 1
-            while target.exists():
+            while os.path.lexists(target):
                 n += 1
                 target = root / f"{stamp}-{reason}-{n}"
             staging = private_dir(root / f".{target.name}.tmp")
@@ -651,14 +666,20 @@ class Store:
 
     def _files_to_keep(self) -> list[Path]:
         with os.scandir(self.dir) as entries:
-            return sorted(Path(e.path) for e in entries if _KEPT_FILES.fullmatch(e.name))
+            kept = sorted(Path(e.path) for e in entries if _KEPT_FILES.fullmatch(e.name))
+        for path in kept:
+            refuse_link(path)
+        return kept
 
     def resolve_backup(self, name: str) -> Path:
         root = self.dir / BACKUPS_NAME
+        refuse_link(root)
         candidate = Path(name) if Path(name).is_absolute() else root / name
-        if not candidate.is_dir() or candidate.parent != root or candidate.name.startswith("."):
-            raise TriageError(f"there is no backup named '{name}'; `triage backup --list` shows them")
-        return candidate
+        if candidate.parent == root and not candidate.name.startswith("."):
+            refuse_link(candidate)
+            if candidate.is_dir():
+                return candidate
+        raise TriageError(f"there is no backup named '{name}'; `triage backup --list` shows them")
 
     def restore(self, name: str) -> tuple[Path, Path]:
         """Bring a backup back. What is there now is backed up first, so nothing is lost.
@@ -691,9 +712,9 @@ class Store:
         def refuse(path: Path, what: str) -> StoreError:
             return StoreError(f"backup file {path} {what}; nothing was restored")
 
-        if not (source / HOT_NAME).exists():
+        if not os.path.lexists(source / HOT_NAME):
             raise StoreError(f"backup {source.name} has no {HOT_NAME}; nothing was restored")
-        files = {p.name: p.read_bytes() for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name)}
+        files = {p.name: read_no_link(p) for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name)}
         for file_name in files:
             if _ARCHIVE_NAME.fullmatch(file_name):
                 read_tables(source / file_name, refuse)
@@ -708,7 +729,7 @@ class Store:
 
     def _finish_restore(self) -> None:
         marker_path = self.dir / RESTORING_NAME
-        marker = orjson.loads(marker_path.read_bytes())
+        marker = orjson.loads(read_no_link(marker_path))
         source = self.resolve_backup(marker.pop("backup"))
         files = self._restored_files(source, marker)
         for file_name in sorted(files, key=lambda f: f == HOT_NAME):  # the hot file last
@@ -722,15 +743,23 @@ class Store:
 
 
 def backups_in(folder: Path) -> list[Path]:
-    """The backup folders of the data folder `folder`, oldest first."""
+    """The backup folders of the data folder `folder`, oldest first: real folders (no links)
+    with names the app made."""
     root = folder / BACKUPS_NAME
+    refuse_link(root)
     if not root.is_dir():
         return []
-    return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    with os.scandir(root) as entries:
+        made = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
+    return sorted(p for p in made if _BACKUP_NAME.fullmatch(p.name))
 
 
 def newest_good_backup(folder: Path, file_name: str) -> Path | None:
-    for backup in reversed(backups_in(folder)):
+    try:
+        backups = backups_in(folder)
+    except SymlinkRefused:  # a hint only: the error it goes into says what is wrong
+        return None
+    for backup in reversed(backups):
         candidate = backup / file_name
         if candidate.exists():
             try:
@@ -756,19 +785,31 @@ class FileProblem:
 def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
     """Copy `source`, or hard-link the previous backup's copy when it is the same file.
 
-    Never a link to the live file: damage written into it must not reach the backups."""
-    if previous is not None and previous.exists():
-        a, b = source.stat(), previous.stat()
-        if (a.st_size, a.st_mtime_ns) == (b.st_size, b.st_mtime_ns):
+    Never a link to the live file: damage written into it must not reach the backups. No
+    symlink is followed, neither at `source` nor at `previous`."""
+    with open(open_no_link(source, os.O_RDONLY), "rb") as src:
+        now = os.fstat(src.fileno())
+        if previous is not None and _unchanged(now, previous):
             try:
                 os.link(previous, target)
                 return
             except OSError:
                 pass
-    shutil.copy2(source, target)
-    os.chmod(target, FILE_MODE)
-    with open(target, "rb") as f:
-        os.fsync(f.fileno())
+        with open(open_no_link(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as dst:
+            shutil.copyfileobj(src, dst)
+            dst.flush()
+            os.chmod(target, FILE_MODE)
+            os.utime(target, ns=(now.st_atime_ns, now.st_mtime_ns))  # lets the next backup link it
+            os.fsync(dst.fileno())
+
+
+def _unchanged(now: os.stat_result, copy: Path) -> bool:
+    """Whether `copy` is a regular file (not a link) of the size and modification time `now`."""
+    try:
+        was = os.lstat(copy)
+    except FileNotFoundError:
+        return False
+    return stat.S_ISREG(was.st_mode) and (now.st_size, now.st_mtime_ns) == (was.st_size, was.st_mtime_ns)
 
 
 Parsed = tuple[dict[int, Request], dict[int, TimeEntry], Timer | None]
