@@ -59,5 +59,10 @@ class Messages:
         return f"{WEEKDAYS[self.language][d.weekday()]} {d:%d.%m}"
 
     def minutes(self, minutes: int) -> str:
+        """`1 h 30` in English; `1 t 30 min` in Norwegian, as it is said."""
         hours, rest = divmod(minutes, 60)
-        return f"{hours} h {rest:02d}" if hours else f"{rest} min"
+        if not hours:
+            return f"{rest} min"
+        if self.language == "nb":
+            return f"{hours} t {rest} min" if rest else f"{hours} t"
+        return f"{hours} h {rest:02d}"
