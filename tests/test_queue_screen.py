@@ -8,14 +8,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from test_tui import lane_ids, make_app, notices, screen_text, settle, shell, typed
 
 from triage_tui.caseload import Caseload
 from triage_tui.ui.screens.detail import RequestScreen
 from triage_tui.ui.screens.forms import Form
 from triage_tui.ui.screens.pupil import PupilScreen
 from triage_tui.ui.screens.queue import QueueScreen
-
-from test_tui import lane_ids, make_app, notices, screen_text, settle, shell, typed
 
 THURSDAY = datetime(2026, 11, 26, 10, 0)
 
@@ -46,7 +45,12 @@ async def test_new_requests_come_first_and_the_preview_says_why(folder, clock, d
     app = make_app(folder, clock)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert [lane_ids(app, lane) for lane in ("now", "tomorrow", "later", "ongoing")] == [[4, 1], [], [3], []]
+        assert [lane_ids(app, lane) for lane in ("now", "tomorrow", "later", "ongoing")] == [
+            [4, 1],
+            [],
+            [3],
+            [],
+        ]
         shot = screen_text(app)
         assert "New, no contact yet · due Thu 26.11 (now) · waited 0 school days" in shot
         assert "Ongoing (1) — follow-ups with no next step; o shows them" in shot
@@ -303,7 +307,10 @@ async def test_the_norwegian_preview_says_why_in_plain_words(folder, clock, day)
         assert "Pågår (1) — oppfølginger uten neste steg; o viser dem" in shot
         await pilot.press("down")
         await settle(pilot)
-        assert "Oppfølging · neste steg tor 26.11 · siste kontakt man 23.11, for 3 skoledager siden" in screen_text(app)
+        assert (
+            "Oppfølging · neste steg tor 26.11 · siste kontakt man 23.11, for 3 skoledager siden"
+            in screen_text(app)
+        )
 
 
 @pytest.mark.parametrize("size", [(80, 24), (200, 50)])

@@ -254,8 +254,10 @@ def test_an_ongoing_case_with_no_next_step_is_in_the_ongoing_lane_and_never_over
 def test_a_next_step_is_set_moved_and_cleared() -> None:
     contact = at("2026-11-26T10:30")
     times = [entry("2026-11-26T10:30")]
-    request = ops.next_step(new("now", "2026-11-26T10:00"), d("2026-11-28"), at("2026-11-26T11:00"), CAL, [contact],
-                            why="see her after the weekend")  # fmt: skip
+    request = ops.next_step(
+        new("now", "2026-11-26T10:00"), d("2026-11-28"), at("2026-11-26T11:00"), CAL, [contact],
+        why="see her after the weekend",
+    )  # fmt: skip
     assert request.next_step([contact]) == d("2026-11-30")  # Saturday: the next school day
     assert request.latest_event.why == "see her after the weekend"
     # Postponing an ongoing case moves its next step, and is recorded as a postponement.
@@ -305,10 +307,20 @@ def test_within_a_lane_waiting_requests_come_first_by_class_then_ongoing_by_next
         1: new("later", "2026-11-16T09:00"),  # due Mon 23.11: overdue, class later
         2: new("now", "2026-11-26T08:00"),  # due today, class now
         3: new("now", "2026-11-23T08:00"),  # due Mon 23.11, class now
-        4: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-25"), at("2026-11-20T10:00"), CAL,
-                         [at("2026-11-20T09:00")]),  # ongoing, next step yesterday  # fmt: skip
-        5: ops.next_step(new("now", "2026-11-20T08:00"), d("2026-11-24"), at("2026-11-20T10:00"), CAL,
-                         [at("2026-11-20T09:00")]),  # ongoing, next step the day before  # fmt: skip
+        4: ops.next_step(
+            new("now", "2026-11-20T08:00"),
+            d("2026-11-25"),
+            at("2026-11-20T10:00"),
+            CAL,
+            [at("2026-11-20T09:00")],
+        ),  # ongoing, next step yesterday  # fmt: skip
+        5: ops.next_step(
+            new("now", "2026-11-20T08:00"),
+            d("2026-11-24"),
+            at("2026-11-20T10:00"),
+            CAL,
+            [at("2026-11-20T09:00")],
+        ),  # ongoing, next step the day before  # fmt: skip
         6: new("tomorrow", "2026-11-25T08:00"),  # due today, class tomorrow
     }
     requests = {k: Request.from_doc(k, r.to_doc()) for k, r in requests.items()}
@@ -335,7 +347,9 @@ def test_the_ongoing_lane_puts_the_longest_unseen_first() -> None:
 
 def test_a_contact_on_the_day_of_the_next_step_carries_it_out() -> None:
     first = at("2026-11-23T09:00")
-    request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-26"), at("2026-11-23T10:00"), CAL, [first])
+    request = ops.next_step(
+        new("now", "2026-11-23T08:00"), d("2026-11-26"), at("2026-11-23T10:00"), CAL, [first]
+    )
     early = [first, at("2026-11-25T09:00")]  # seen the day before: the plan still stands
     assert request.next_step(early) == d("2026-11-26")
     on_the_day = [first, at("2026-11-26T09:00")]
@@ -373,7 +387,9 @@ def test_a_next_step_moved_before_its_day_never_fell_due() -> None:
     first = [entry("2026-11-23T09:00")]
     request = ops.next_step(new("now", "2026-11-23T08:00"), d("2026-11-25"), at("2026-11-23T10:00"), CAL,
                             [at("2026-11-23T09:00")])  # fmt: skip
-    request = ops.postpone(request, d("2026-12-02"), at("2026-11-24T10:00"), CAL, contacts=[at("2026-11-23T09:00")])
+    request = ops.postpone(
+        request, d("2026-12-02"), at("2026-11-24T10:00"), CAL, contacts=[at("2026-11-23T09:00")]
+    )
     assert request.follow_ups(first, at("2026-11-30T08:00")) == []
 
 

@@ -100,4 +100,6 @@ def test_weekly_review(snap_compare, demo: Path) -> None:
 
 
 def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo_nb: Path) -> None:
-    assert snap_compare(app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket"))
+    assert snap_compare(
+        app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket")
+    )

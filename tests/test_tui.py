@@ -693,7 +693,12 @@ def test_the_catalogs_agree() -> None:
 
 @pytest.mark.parametrize(
     ("minutes", "english", "norwegian"),
-    [(45, "45 min", "45 min"), (60, "1 h 00", "1 t"), (90, "1 h 30", "1 t 30 min"), (605, "10 h 05", "10 t 5 min")],
+    [
+        (45, "45 min", "45 min"),
+        (60, "1 h 00", "1 t"),
+        (90, "1 h 30", "1 t 30 min"),
+        (605, "10 h 05", "10 t 5 min"),
+    ],
 )
 def test_durations_read_as_they_are_said(minutes: int, english: str, norwegian: str) -> None:
     from triage_tui.i18n import Messages

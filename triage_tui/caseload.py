@@ -161,8 +161,10 @@ class Caseload:
         if step is None:
             return
         if entry is None:
-            raise TriageError("the timer ran for less than a minute, so there is no contact to plan a next step from",
-                              "next_step_no_time")  # fmt: skip
+            raise TriageError(
+                "the timer ran for less than a minute, so there is no contact to plan a next step from",
+                "next_step_no_time",
+            )
         if entry.request_id is None:
             raise TriageError("a next step needs time logged on a request", "next_step_unlinked")
         latest = self._get(tx, entry.request_id).latest_event.at

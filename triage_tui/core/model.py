@@ -321,7 +321,9 @@ class Request:
         done: list[tuple[datetime, date | None]] = []
         for (set_at, step), (until, _) in zip(changes, [*changes[1:], (datetime.max, None)], strict=False):
             done.append((set_at, step))
-            carried_out = next((c for c in contacts if set_at <= c < until and step and c.date() >= step), None)
+            carried_out = next(
+                (c for c in contacts if set_at <= c < until and step and c.date() >= step), None
+            )
             if carried_out is not None:
                 done.append((carried_out, None))
         return done

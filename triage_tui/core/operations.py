@@ -124,7 +124,8 @@ def postpone(
     current = request.next_step(contacts) if ongoing else request.due
     if current is None:
         raise TriageError(
-            f"request {request.id} has no next step to postpone; set one with `triage next {request.id} WHEN`",
+            f"request {request.id} has no next step to postpone; "
+            f"set one with `triage next {request.id} WHEN`",
             "no_next_step", id=request.id,
         )  # fmt: skip
     to = check_ahead(calendar.on_or_after(to), at)
@@ -162,7 +163,9 @@ def next_step(
         step = check_ahead(calendar.on_or_after(step), at)
     if step == request.next_step(contacts):
         raise TriageError(
-            f"request {request.id} has that next step already" if step else f"request {request.id} has no next step",
+            f"request {request.id} has that next step already"
+            if step
+            else f"request {request.id} has no next step",
             "same_next_step", id=request.id,
         )  # fmt: skip
     return request.with_event(Event("next_step", at, step=step, why=_why(why)))
@@ -171,7 +174,9 @@ def next_step(
 def check_ahead(day: date, at: datetime) -> date:
     """A due date or next step: not passed at `at`, and at most two years ahead."""
     if day < at.date():
-        raise TriageError(f"{day.isoformat()} has passed already; choose a later school day", "due_passed", due=day)
+        raise TriageError(
+            f"{day.isoformat()} has passed already; choose a later school day", "due_passed", due=day
+        )
     today = at.date()
     try:
         limit = today.replace(year=today.year + 2)

@@ -102,7 +102,10 @@ def day_queue(
         lanes[row.lane].append((standing.order(r), row))
     return DayQueue(
         now=now,
-        lanes={lane: tuple(row for _, row in sorted(rows, key=lambda pair: pair[0])) for lane, rows in lanes.items()},
+        lanes={
+            lane: tuple(row for _, row in sorted(rows, key=lambda pair: pair[0]))
+            for lane, rows in lanes.items()
+        },
         timer=timer,
         minutes_today=minutes_today,
         first_start=not requests and not entries,

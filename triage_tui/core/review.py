@@ -16,7 +16,9 @@ from .calendar import SchoolCalendar
 from .errors import TriageError
 from .model import ACTIVITIES, SOURCES, URGENCIES, Request, TimeEntry, is_downgrade
 
-QUIET_SCHOOL_DAYS = 10  # an ongoing case with no contact for this long is quiet: help it before it turns acute
+QUIET_SCHOOL_DAYS = (
+    10  # an ongoing case with no contact for this long is quiet: help it before it turns acute
+)
 _WEEK = re.compile(r"(\d{4})-?W(\d{1,2})", re.IGNORECASE)
 
 

@@ -115,7 +115,11 @@ class RequestActions:
         self.open_form(
             t(title, id=request.id, due=t.day(request.due)),
             [
-                Field("when", t("form.step_when" if ongoing else "form.when"), placeholder=t("form.when.placeholder")),
+                Field(
+                    "when",
+                    t("form.step_when" if ongoing else "form.when"),
+                    placeholder=t("form.when.placeholder"),
+                ),
                 Field("why", t("form.why"), optional=True),
             ],
             save,
@@ -135,7 +139,9 @@ class RequestActions:
             self.caseload.next_step(request.id, step, why=values["why"] or None)
             if step is None:
                 return Done(t("msg.next_step_cleared", id=request.id))
-            return Done(t("msg.next_step", id=request.id, day=t.day(self.caseload.calendar.on_or_after(step))))
+            return Done(
+                t("msg.next_step", id=request.id, day=t.day(self.caseload.calendar.on_or_after(step)))
+            )
 
         self.open_form(
             t("form.next_step.title", id=request.id, pupil=printable(request.pupil)),
@@ -201,12 +207,16 @@ class RequestActions:
 
         def save(values: Values) -> Done:
             if not values["when"].strip():
-                return Done(t("msg.timer_stopped", time=t.minutes(entry.minutes), on=t("msg.on", id=request_id)))
+                return Done(
+                    t("msg.timer_stopped", time=t.minutes(entry.minutes), on=t("msg.on", id=request_id))
+                )
             step = self.parse_step(values["when"])
             self.caseload.next_step(request_id, step)
             if step is None:
                 return Done(t("msg.next_step_cleared", id=request_id))
-            return Done(t("msg.next_step", id=request_id, day=t.day(self.caseload.calendar.on_or_after(step))))
+            return Done(
+                t("msg.next_step", id=request_id, day=t.day(self.caseload.calendar.on_or_after(step)))
+            )
 
         self.open_form(
             t("form.after_time.title", time=t.minutes(entry.minutes), id=request_id),

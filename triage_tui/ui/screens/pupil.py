@@ -101,7 +101,9 @@ class PupilScreen(Screen[None]):
                 lane = r.standing(message.entries, today, self.caseload.calendar).lane
                 state = Text(t(f"lane.{lane}"), style="bold")
             else:
-                state = Text(t("pupil.closed", outcome=t(f"outcome.{r.outcome}"), day=t.day(r.closed_at.date())))  # type: ignore[union-attr]
+                state = Text(
+                    t("pupil.closed", outcome=t(f"outcome.{r.outcome}"), day=t.day(r.closed_at.date()))
+                )  # type: ignore[union-attr]
             table.add_row(
                 str(r.id), t.day(r.created.date()) + f" {r.created:%Y}", state,
                 t.minutes(minutes.get(r.id, 0)), literal(r.summary), key=str(r.id),

@@ -323,7 +323,9 @@ class QueueScreen(RequestActions, Screen):
         self.open_form(
             t("form.add.title"),
             [
-                Field("pupil", t("form.pupil"), placeholder=t("form.pupil.placeholder"), hint=self.open_of_pupil),
+                Field(
+                    "pupil", t("form.pupil"), placeholder=t("form.pupil.placeholder"), hint=self.open_of_pupil
+                ),
                 Field("source", t("form.source"), "pupil", options=self.choices("source", SOURCES)),
                 Field("summary", t("form.summary"), placeholder=t("form.summary.placeholder")),
                 Field("urgency", t("form.urgency"), "later", options=self.choices("urgency", URGENCIES)),
