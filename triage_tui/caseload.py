@@ -99,8 +99,7 @@ class Caseload:
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             request = self._get(tx, request_id)
-            contacts = sorted(t.start for t in tx.time_of(request_id))
-            request = ops.postpone(request, to, at, self.calendar, why, contacts)
+            request = ops.postpone(request, to, at, self.calendar, why, self._contacts(tx, request_id))
             tx.put_request(request)
         return request
 
@@ -115,8 +114,12 @@ class Caseload:
 
     def _next_step(self, tx: Any, request_id: int, step: date | None, at: datetime, why: str | None) -> None:
         request = self._get(tx, request_id)
-        contacts = sorted(t.start for t in tx.time_of(request_id))
-        tx.put_request(ops.next_step(request, step, at, self.calendar, contacts, why))
+        tx.put_request(ops.next_step(request, step, at, self.calendar, self._contacts(tx, request_id), why))
+
+    @staticmethod
+    def _contacts(tx: Any, request_id: int) -> list[datetime]:
+        """The starts of the time logged on a request (read it first), in order."""
+        return sorted(t.start for t in tx.time_of(request_id))
 
     def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:
         return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at))

@@ -390,7 +390,10 @@ def _list(caseload: Any, args: argparse.Namespace) -> int:
     else:
         requests, entries = caseload.open_requests(), caseload.recent_entries()
     timer = caseload.timer
-    infos = [caseload.describe(r, entries) for r in requests]
+    linked: dict[int | None, list[TimeEntry]] = {}
+    for entry in entries:  # once: describing each request against all time took minutes on years of it
+        linked.setdefault(entry.request_id, []).append(entry)
+    infos = [caseload.describe(r, linked.get(r.id, [])) for r in requests]
     if args.json:
         _print_json({"requests": infos, "timer": timer.to_doc() if timer else None})
         return 0

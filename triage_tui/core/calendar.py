@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
+from itertools import accumulate
 
 from dateutil.easter import easter
 
@@ -48,6 +49,7 @@ class SchoolCalendar:
     def __init__(self, breaks: Iterable[Break] = ()) -> None:
         self.breaks = tuple(breaks)
         self._known: dict[date, bool] = {}  # counting school days asks about the same days often
+        self._totals: dict[int, list[int]] = {}  # by year: school days from 1 January through each day
 
     def is_school_day(self, d: date) -> bool:
         known = self._known.get(d)
@@ -91,9 +93,21 @@ class SchoolCalendar:
         return d
 
     def school_days_between(self, start: date, end: date) -> int:
-        """School days d with start < d <= end (0 when end <= start)."""
-        count, d = 0, start
-        while d < end:
-            d += timedelta(days=1)
-            count += self.is_school_day(d)
-        return count
+        """School days d with start < d <= end (0 when end <= start). Counted from running
+        totals per year, not day by day: the queue and `list --all` ask this of every
+        request, over years."""
+        if end <= start:
+            return 0
+        years = sum(self._through(date(year, 12, 31)) for year in range(start.year, end.year))
+        return years + self._through(end) - self._through(start)
+
+    def _through(self, d: date) -> int:
+        """School days from 1 January of `d`'s year through `d`."""
+        totals = self._totals.get(d.year)
+        if totals is None:
+            first = date(d.year, 1, 1)
+            days = (date(d.year + 1, 1, 1) - first).days
+            totals = self._totals[d.year] = list(
+                accumulate(self.is_school_day(first + timedelta(days=n)) for n in range(days))
+            )
+        return totals[d.timetuple().tm_yday - 1]
