@@ -682,6 +682,16 @@ def test_backup_and_list(triage: Triage) -> None:
     assert triage.ok("backup", "--list") == f"{path.name}\n"
 
 
+def test_backup_keeps_only_as_many_as_the_settings_say(triage: Triage) -> None:
+    triage.ok("add", "x", "--pupil", "AB")
+    (triage.folder / "config.toml").write_text("backups_kept = 2\n")
+    made = [Path(triage.ok("backup").removeprefix("backup made: ").strip()).name for _ in range(3)]
+    assert triage.ok("backup", "--list") == f"{made[1]}\n{made[2]}\n"
+    (triage.folder / "config.toml").write_text("backups_kept = 'two'\n")  # unreadable: prune nothing
+    more = Path(triage.ok("backup").removeprefix("backup made: ").strip()).name
+    assert triage.ok("backup", "--list") == f"{made[1]}\n{made[2]}\n{more}\n"
+
+
 def test_restore_brings_a_backup_back_and_keeps_what_was_there(triage: Triage) -> None:
     triage.ok("add", "first", "--pupil", "AB")
     name = Path(triage.ok("backup").removeprefix("backup made: ").strip()).name

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -278,6 +279,64 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
         pass
     made = [store.backup() for _ in range(5)]
     assert store.backups() == made[-3:]
+
+
+def test_backups_are_ordered_by_when_they_were_made_not_by_name(tmp_path: Path, monkeypatch) -> None:
+    store = Store(tmp_path / "data", backups_kept=2)
+    with store.transaction(TODAY):
+        pass
+    root = store.dir / "backups"
+    root.mkdir()
+    # Made by an older version in local time (UTC+1 here): 09:30 local is 08:30 UTC, so it is
+    # older than the UTC-named one from 09:00 UTC, although its name sorts after it.
+    monkeypatch.setenv("TZ", "Europe/Oslo")
+    time.tzset()
+    try:
+        for name in ("20261126T093000.000000-daily", "20261126T090000.000000Z-manual"):
+            (root / name).mkdir()
+            (root / name / "triage.json").write_bytes((store.dir / "triage.json").read_bytes())
+        (root / "keep-before-upgrade").mkdir()  # a user's folder: never the newest, never pruned
+        (root / "keep-before-upgrade" / "triage.json").write_bytes(b"{}")
+        assert [b.name for b in store.backups()] == [
+            "20261126T093000.000000-daily", "20261126T090000.000000Z-manual"
+        ]
+        assert store.newest_good_backup("triage.json") == root / "20261126T090000.000000Z-manual"
+        made = store.backup()
+        assert made.name.endswith("Z-manual")
+        assert store.backups() == [root / "20261126T090000.000000Z-manual", made]
+        assert (root / "keep-before-upgrade").is_dir()
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()
+
+
+def test_a_time_zone_flip_back_over_midnight_makes_no_second_daily_backup(caseload: Caseload, clock) -> None:
+    caseload.add("7B", "first")
+    clock.now = datetime(2026, 11, 27, 0, 30)
+    caseload.add("7B", "second")  # the day's backup
+    clock.now = datetime(2026, 11, 26, 23, 40)  # the same moment, one zone to the west
+    caseload.add("7B", "third")
+    clock.now = datetime(2026, 11, 27, 0, 50)
+    caseload.add("7B", "fourth")
+    assert [b.name.split("-", 1)[1] for b in caseload.store.backups()] == ["daily"]
+
+
+def test_an_action_that_fails_to_save_makes_no_daily_backup(caseload: Caseload, clock, monkeypatch) -> None:
+    caseload.add("7B", "first")
+    clock.now = datetime(2026, 11, 27, 9, 0)
+
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        m.setattr(HotFile, "append", full_disk)
+        for _ in range(3):
+            with pytest.raises(OSError):
+                caseload.add("7B", "not saved")
+    assert caseload.store.backups() == []
+    caseload.add("7B", "saved")
+    assert len(caseload.store.backups()) == 1
+    assert sorted(r.summary for r in caseload.store.snapshot()[0].values()) == ["first", "saved"]
 
 
 def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseload) -> None:

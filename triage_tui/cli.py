@@ -260,6 +260,17 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
         return EXIT_STORE
 
 
+def _backups_kept(folder: Path) -> int | None:
+    """`backups_kept` from the settings; None (prune nothing) while they cannot be read."""
+    from .store import StoreError
+    from .store.config import load_settings
+
+    try:
+        return load_settings(folder).backups_kept
+    except (TriageError, StoreError, OSError):
+        return None
+
+
 def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     from .caseload import Caseload
     from .store import Store
@@ -271,8 +282,9 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         app = create_app(folder, clock)
         app.run()
         return app.return_code or 0
+    if args.command in ("backup", "restore"):
+        store = Store(folder, check=False, backups_kept=_backups_kept(folder))  # works on damaged data too
     if args.command == "backup":
-        store = Store(folder, check=False)  # works on damaged data too
         if args.list:
             for backup in store.backups():
                 print(backup.name)
@@ -282,7 +294,7 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
             print(f"backup made: {store.backup('manual')}")
         return 0
     if args.command == "restore":
-        restored, before = Store(folder, check=False).restore(args.backup)
+        restored, before = store.restore(args.backup)
         print(f"restored {restored.name}; what was there before is kept in backup {before.name}")
         return 0
 

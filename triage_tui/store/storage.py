@@ -33,7 +33,7 @@ import threading
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +74,11 @@ BACKUPS_NAME = "backups"
 _ARCHIVE_NAME = re.compile(r"history-(\d{4}-\d{2})\.json")  # a month's history
 _SCHOOL_YEAR_ARCHIVE = re.compile(r"archive-(\d{4}-\d{2})\.json")  # schema 1: a school year's
 # A backup folder's name, as `Store.backup` makes it: only these are listed, named and pruned.
-_BACKUP_NAME = re.compile(r"\d{8}T\d{6}\.\d{6}-(?:daily|manual|pre-restore|pre-migration)(?:-\d+)?")
+# The stamp is UTC (`Z`); names without the `Z` were made by older versions, in local time.
+_BACKUP_NAME = re.compile(
+    r"(\d{8}T\d{6}\.\d{6})(Z?)-(?:daily|manual|pre-restore|pre-migration)(?:-\d+)?"
+)
+_STAMP = "%Y%m%dT%H%M%S.%f"
 _KEPT_FILES = re.compile(
     r"triage\.json|triage\.journal|history-\d{4}-\d{2}\.json|archive-\d{4}-\d{2}\.json|config\.toml"
 )
@@ -326,9 +330,15 @@ class Store:
     """The data folder. Reads need no lock; every write is one locked, durable transaction."""
 
     def __init__(
-        self, data_dir: Path, *, lock_timeout: float = 10.0, backups_kept: int = 30, check: bool = True
+        self,
+        data_dir: Path,
+        *,
+        lock_timeout: float = 10.0,
+        backups_kept: int | None = 30,
+        check: bool = True,
     ) -> None:
-        """`check=False` opens a folder whose data may be damaged, for backup and restore."""
+        """`check=False` opens a folder whose data may be damaged, for backup and restore;
+        `backups_kept=None` never prunes a backup."""
         self.dir = private_dir(Path(data_dir))
         self.problem = FileProblem(self.dir)
         self._hot_parser = HotParser()
@@ -599,16 +609,22 @@ class Store:
             try:
                 tx = Transaction(self, self.hot.load() or new_tables("hot"))
                 tx.remove_unarchived()
-                first_today = tx.meta.get("last_backup") != today.isoformat()
+                # Later than the last, not just another date: a flip of time zone back over
+                # midnight is not a new day.
+                first_today = tx.meta.get("last_backup", "") < today.isoformat()
                 if first_today:
                     tx.set_meta(last_backup=today.isoformat())
                 if tx.meta.get("archived_before", "") < archive_cutoff(today).isoformat():
                     tx.archive_old(today)
                 yield tx
                 # Only now, so a refused action writes nothing; the files still hold yesterday.
-                if first_today and self.hot.exists():
-                    self.backup("daily")
-                tx.commit()
+                daily = self.backup("daily") if first_today and self.hot.exists() else None
+                try:
+                    tx.commit()
+                except BaseException:
+                    if daily is not None:  # an action that failed makes no backup
+                        shutil.rmtree(daily, ignore_errors=True)
+                    raise
             except BaseException:
                 self._forget_all()  # the body changed cached tables in place
                 raise
@@ -648,7 +664,7 @@ class Store:
             for stale in root.glob(".*.tmp"):
                 shutil.rmtree(stale, ignore_errors=True)  # refuses a link, and leaves it
             previous = self.backups()[-1:]
-            stamp = datetime.now().strftime("%Y%m%dT%H%M%S.%f")  # sortable, and unique in practice
+            stamp = datetime.now(UTC).strftime(_STAMP) + "Z"  # unique in practice
             target, n = root / f"{stamp}-{reason}", 1
             while os.path.lexists(target):
                 n += 1
@@ -659,9 +675,10 @@ class Store:
             fsync_dir(staging)
             staging.rename(target)
             fsync_dir(root)
-            for old in self.backups()[: -self.backups_kept]:
-                if old != keep:
-                    shutil.rmtree(old)
+            if self.backups_kept is not None:
+                for old in self.backups()[: -self.backups_kept]:
+                    if old != keep:
+                        shutil.rmtree(old)
             return target
 
     def _files_to_keep(self) -> list[Path]:
@@ -743,15 +760,22 @@ class Store:
 
 
 def backups_in(folder: Path) -> list[Path]:
-    """The backup folders of the data folder `folder`, oldest first: real folders (no links)
-    with names the app made."""
+    """The backup folders of the data folder `folder`, oldest first by when they were made:
+    real folders (no links) with names the app made."""
     root = folder / BACKUPS_NAME
     refuse_link(root)
     if not root.is_dir():
         return []
     with os.scandir(root) as entries:
         made = [Path(e.path) for e in entries if e.is_dir(follow_symlinks=False)]
-    return sorted(p for p in made if _BACKUP_NAME.fullmatch(p.name))
+    return sorted((p for p in made if _BACKUP_NAME.fullmatch(p.name)), key=made_at)
+
+
+def made_at(backup: Path) -> tuple[datetime, str]:
+    """When a backup was made, from its name (then the name, for the same moment)."""
+    stamp, utc = _BACKUP_NAME.fullmatch(backup.name).groups()  # type: ignore[union-attr]
+    moment = datetime.strptime(stamp, _STAMP)
+    return (moment.replace(tzinfo=UTC) if utc else moment.astimezone(UTC)), backup.name
 
 
 def newest_good_backup(folder: Path, file_name: str) -> Path | None:
