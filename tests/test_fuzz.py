@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from triage_tui import cli
 
 COMMANDS = ("add", "list", "show", "urgency", "postpone", "next", "log", "unlog", "start", "stop",
-            "done", "reopen", "edit", "report", "backup", "restore")  # fmt: skip
+            "done", "reopen", "edit", "report", "backup", "restore", "repair")  # fmt: skip
 WORDS = (
     "1", "2", "0", "-1", "99999999999", "9" * 50, "x", "8A-KL", "now", "later", "tomorrow", "fri", "none",
     "+3", "31.12.9999", "0999-03-01", "2026-11-26", "i går 14:00", "45", "1h30", "admin", "conversation",

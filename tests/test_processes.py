@@ -93,15 +93,16 @@ def test_cli_processes_adding_at_once_get_unique_ids(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    ("content", "problem"),
+    ("content", "problem", "advice"),
     [
-        (b'{"meta": {"1": {"sch', "is not readable JSON"),
-        (b"", "is empty"),
-        (b'{"meta": {"1": {"schema": 7, "kind": "hot"}}, "requests": {}}', "newer triage-tui"),
+        (b'{"meta": {"1": {"sch', "is not readable JSON", "good backup is {backup}: `triage repair` takes"),
+        (b"", "is empty", "good backup is {backup}: `triage repair` takes"),
+        (b'{"meta": {"1": {"schema": 7, "kind": "hot"}}, "requests": {}}', "newer triage-tui",
+         "update triage-tui to read it"),
     ],
-)
+)  # fmt: skip
 def test_a_damaged_file_gives_a_clear_error_from_the_shell(
-    tmp_path: Path, content: bytes, problem: str
+    tmp_path: Path, content: bytes, problem: str, advice: str
 ) -> None:
     folder = tmp_path / "data"
     for command in (["add", "first", "--pupil", "7B"], ["backup"], ["add", "second", "--pupil", "8A"]):
@@ -117,7 +118,7 @@ def test_a_damaged_file_gives_a_clear_error_from_the_shell(
         lines = result.stderr.strip().splitlines()
         assert len(lines) == 1
         assert problem in lines[0] and str(folder / "triage.json") in lines[0]
-        assert f"triage restore {backup.name}" in lines[0]
+        assert advice.format(backup=backup) in lines[0]
         assert "Traceback" not in result.stderr
         assert (folder / "triage.json").read_bytes() == content
 

@@ -374,7 +374,6 @@ def test_restore_refuses_unknown_and_damaged_backups(caseload: Caseload) -> None
         (b"", "is empty"),
         (b"  \n", "is empty"),
         (b'{"requests": {}}', "is not a triage-tui data file"),
-        (b'{"meta": {"1": {"schema": 99, "kind": "hot"}}}', "newer triage-tui (schema 99"),
     ],
 )
 def test_a_bad_hot_file_is_refused_untouched_and_the_backup_named(
@@ -389,7 +388,7 @@ def test_a_bad_hot_file_is_refused_untouched_and_the_backup_named(
     message = str(caught.value)
     assert problem in message
     assert str(caseload.store.dir / "triage.json") in message
-    assert f"triage restore {good.name}" in message
+    assert f"newest good backup is {good}: `triage repair`" in message
     assert files(caseload.store.dir) == before
 
 
@@ -422,7 +421,7 @@ def test_a_missing_hot_file_beside_archives_is_refused(caseload: Caseload) -> No
     caseload.add("7B", "first")
     backup = caseload.store.backup()
     (caseload.store.dir / "triage.json").unlink()
-    with pytest.raises(DataFileError, match=f"is missing.*triage restore {backup.name}"):
+    with pytest.raises(DataFileError, match=f"is missing.*{backup.name}: `triage repair`"):
         Store(caseload.store.dir)
 
 
@@ -431,6 +430,129 @@ def test_without_a_good_backup_the_message_says_so(caseload: Caseload) -> None:
     (caseload.store.dir / "triage.json").write_bytes(b"\x00\x01")
     with pytest.raises(DataFileError, match="no good backup of it was found"):
         Store(caseload.store.dir)
+
+
+def test_a_newer_data_file_is_refused_with_advice_to_update(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    caseload.store.backup()
+    (caseload.store.dir / "triage.json").write_bytes(b'{"meta": {"1": {"schema": 99, "kind": "hot"}}}')
+    before = files(caseload.store.dir)
+    with pytest.raises(StoreError, match="newer triage-tui .schema 99.*update triage-tui to read it"):
+        Caseload.open(caseload.store.dir).add("8A", "lost?")
+    with pytest.raises(StoreError, match="update triage-tui"):
+        Store(caseload.store.dir, check=False).repair()  # repair would undo the newer changes
+    assert files(caseload.store.dir) == before
+
+
+# -- repair: keep what is intact, take only what is damaged from a backup ---------------------
+
+
+def next_day(caseload: Caseload, clock) -> None:
+    """Yesterday's data, and the daily backup made by today's first action (#2)."""
+    caseload.add("7B", "yesterday")
+    clock.now = datetime(2026, 11, 27, 9, 0)
+    caseload.add("8A", "today, first")
+
+
+def test_repair_of_a_damaged_checkpoint_keeps_the_journal_and_never_reuses_an_id(
+    caseload: Caseload, clock
+) -> None:
+    next_day(caseload, clock)
+    (daily,) = caseload.store.backups()
+    caseload.classify(2, "now")
+    caseload.add("9C", "today, second")
+    (caseload.store.dir / "triage.json").write_bytes(b"\x00 damaged")
+    with pytest.raises(DataFileError, match=f"newest good backup is {daily}: `triage repair`"):
+        Caseload.open(caseload.store.dir, clock)
+    repaired = Store(caseload.store.dir, check=False).repair()
+    assert repaired is not None
+    assert (repaired.replaced, repaired.replayed, repaired.damaged) == ({"triage.json": daily}, 3, 0)
+    assert (repaired.before / "triage.json").read_bytes() == b"\x00 damaged"  # kept as it was
+    fresh = Caseload.open(caseload.store.dir, clock)
+    requests = fresh.store.snapshot()[0]
+    assert [(r.id, r.summary, r.urgency) for r in requests.values()] == [
+        (1, "yesterday", "later"), (2, "today, first", "now"), (3, "today, second", "later"),
+    ]  # fmt: skip
+    assert fresh.add("7B", "after the repair").id == 4
+    assert Store(caseload.store.dir, check=False).repair() is None  # nothing left to mend
+
+
+def test_repair_after_a_new_checkpoint_hands_out_no_id_the_damaged_one_gave(
+    caseload: Caseload, clock, monkeypatch
+) -> None:
+    next_day(caseload, clock)
+    monkeypatch.setattr(HotFile, "CHECKPOINT_BYTES", 1)  # every action folds the journal in
+    caseload.add("9C", "in the damaged checkpoint only")
+    caseload.log(20, "conversation", request_id=3)
+    monkeypatch.undo()
+    checkpoint = (caseload.store.dir / "triage.json").read_bytes()
+    (caseload.store.dir / "triage.json").write_bytes(checkpoint[: len(checkpoint) // 2])  # cut short
+    Store(caseload.store.dir, check=False).repair()
+    fresh = Caseload.open(caseload.store.dir, clock)
+    # What only the lost checkpoint held is gone (#2 and #3 were folded into it), but the
+    # counters are still read from what is left of it.
+    assert sorted(fresh.store.snapshot()[0]) == [1]
+    assert fresh.add("7B", "new").id == 4
+    assert fresh.log(10, "admin").id == 2
+
+
+def test_repair_of_a_damaged_journal_line_keeps_the_lines_around_it(caseload: Caseload, clock) -> None:
+    for n in range(4):
+        caseload.add("7B", f"request {n + 1}")
+    journal = caseload.store.dir / "triage.journal"
+    lines = journal.read_bytes().split(b"\n")
+    lines[1] = b'{"seq": damaged'
+    journal.write_bytes(b"\n".join(lines))
+    repaired = Store(caseload.store.dir, check=False).repair()
+    assert (repaired.replaced, repaired.replayed, repaired.damaged) == ({}, 2, 1)
+    assert (repaired.before / "triage.journal").read_bytes() == b"\n".join(lines)  # kept as it was
+    assert journal.read_bytes() == b""  # folded into the new checkpoint
+    fresh = Caseload.open(caseload.store.dir, clock)
+    assert [r.summary for r in fresh.store.snapshot()[0].values()] == ["request 1", "request 2", "request 4"]
+    assert fresh.add("8A", "next").id == 5
+
+
+def test_repair_of_a_damaged_archive_leaves_the_healthy_hot_data_alone(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    old = caseload.add("7B", "closed long ago")
+    caseload.close(old.id)
+    clock.now = datetime(2026, 11, 16, 9, 0)
+    caseload.add("8A", "moves the old one to the archive")
+    clock.now = datetime(2026, 11, 17, 9, 0)
+    caseload.add("9C", "after the backup")  # the daily backup holds the archive
+    archive = caseload.store.dir / "history-2026-11.json"
+    archive.write_bytes(b"{damaged")
+    with pytest.raises(DataFileError, match="history-2026-11.json is not readable JSON"):
+        Caseload.open(caseload.store.dir, clock).find(old.id)
+    repaired = Store(caseload.store.dir, check=False).repair()
+    assert list(repaired.replaced) == ["history-2026-11.json"]
+    fresh = Caseload.open(caseload.store.dir, clock)
+    assert fresh.find(old.id)[0].summary == "closed long ago"
+    assert [r.summary for r in fresh.store.snapshot()[0].values()] == [
+        "moves the old one to the archive", "after the backup",
+    ]  # fmt: skip
+
+
+def test_repair_without_a_good_copy_changes_nothing(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    (caseload.store.dir / "triage.json").write_bytes(b"")
+    before = files(caseload.store.dir)
+    with pytest.raises(StoreError, match="no backup holds a good copy of it; nothing was changed"):
+        Store(caseload.store.dir, check=False).repair()
+    assert files(caseload.store.dir) == before
+
+
+def test_restore_takes_the_highest_id_seen_even_when_the_checkpoint_is_damaged(
+    caseload: Caseload, clock
+) -> None:
+    next_day(caseload, clock)
+    (daily,) = caseload.store.backups()
+    caseload.add("9C", "#3, in the journal")
+    (caseload.store.dir / "triage.json").write_bytes(b"\x00 damaged")
+    Store(caseload.store.dir, check=False).restore(daily.name)
+    fresh = Caseload.open(caseload.store.dir, clock)
+    assert sorted(fresh.store.snapshot()[0]) == [1]  # the day before, as asked
+    assert fresh.add("7B", "new").id == 4  # 2 and 3 stay with what was there (backed up first)
 
 
 # -- start-up duties -------------------------------------------------------------------------
@@ -664,12 +786,19 @@ def test_a_damaged_whole_last_journal_line_is_refused_and_nothing_written(
         Caseload.open(folder, clock).add("9C", "third")
     message = str(caught.value)
     assert f"{journal} has a damaged line" in message
-    assert f"triage restore {good.name}" in message
+    assert "`triage repair` keeps its intact lines and leaves out the damaged ones" in message
     assert tree(folder) == before
     code, out, err = run_cli(folder, capsys, "add", "Trist", "--pupil", "9C")
     assert (code, out) == (1, "")
-    assert len(err.splitlines()) == 1 and "triage.journal has a damaged line" in err and good.name in err
+    assert len(err.splitlines()) == 1 and "triage.journal has a damaged line" in err and "repair" in err
     assert tree(folder) == before
+    code, out, err = run_cli(folder, capsys, "repair")
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == "journal: 1 action kept, 1 damaged one left out"
+    assert good.exists()  # the backup it did not need is kept
+    assert run_cli(folder, capsys, "add", "Trist", "--pupil", "9C")[0] == 0
+    requests = Store(folder).snapshot()[0]
+    assert [(r.id, r.summary) for r in requests.values()] == [(1, "first"), (2, "second"), (4, "Trist")]
 
 
 @pytest.mark.parametrize("line", [b"{}\n", b'{"seq": "3"}\n', b"[1, 2]\n", b"\n"])

@@ -197,8 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("backup", "make a backup of the data now")
     p.add_argument("--list", action="store_true", help="list the backups instead")
-    p = command("restore", "bring a backup back (what is there now is backed up first)")
+    p = command("restore", "go back to a backup as a whole (what is there now is backed up first)")
     p.add_argument("backup", metavar="BACKUP", help="a name from `triage backup --list`")
+    command("repair", "mend damaged data files, keeping all that is intact (backed up first)")
     return parser
 
 
@@ -282,7 +283,7 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
         app = create_app(folder, clock)
         app.run()
         return app.return_code or 0
-    if args.command in ("backup", "restore"):
+    if args.command in ("backup", "restore", "repair"):
         store = Store(folder, check=False, backups_kept=_backups_kept(folder))  # works on damaged data too
     if args.command == "backup":
         if args.list:
@@ -296,6 +297,18 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     if args.command == "restore":
         restored, before = store.restore(args.backup)
         print(f"restored {restored.name}; what was there before is kept in backup {before.name}")
+        return 0
+    if args.command == "repair":
+        repaired = store.repair()
+        if repaired is None:
+            print("nothing to repair: every data file reads, and so does every line of the journal")
+            return 0
+        for name, backup in repaired.replaced.items():
+            print(f"{name}: taken from backup {backup.name}")
+        damaged = f", {repaired.damaged} damaged one{'s' * (repaired.damaged != 1)} left out"
+        print(f"journal: {repaired.replayed} action{'s' * (repaired.replayed != 1)} kept"
+              + damaged * bool(repaired.damaged))  # fmt: skip
+        print(f"what was there before is kept in backup {repaired.before.name}")
         return 0
 
     caseload = Caseload.open(folder, clock)

@@ -54,8 +54,8 @@ def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Table
         raw = read_no_link(path)
     except SymlinkRefused:
         raise
-    except OSError as e:
-        raise problem(path, f"cannot be read ({e.strerror})") from None
+    except OSError as e:  # not damage: the file may be fine, and repair would not help
+        raise StoreError(f"{path} cannot be read ({e.strerror}); nothing was changed") from None
     if not raw.strip():
         raise problem(path, "is empty")
     try:
@@ -66,8 +66,9 @@ def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Table
     if schema is None:
         raise problem(path, "is not a triage-tui data file")
     if schema > SCHEMA_VERSION:
-        raise problem(
-            path, f"was written by a newer triage-tui (schema {schema}, this one knows {SCHEMA_VERSION})"
+        raise StoreError(
+            f"{path} was written by a newer triage-tui (schema {schema}, this one knows {SCHEMA_VERSION}); "
+            "it has been left untouched: update triage-tui to read it"
         )
     if schema < SCHEMA_VERSION and not migrate:
         raise problem(path, f"has the old schema {schema} and needs migrating")

@@ -30,11 +30,15 @@ class DataFileError(StoreError):
     """A data file that cannot be used as it is. It is never overwritten."""
 
     def __init__(self, path: Path, problem: str, backup: Path | None) -> None:
-        hint = (
-            f"the newest good backup is {backup} (bring it back with: triage restore {backup.name})"
-            if backup is not None
-            else "no good backup of it was found"
-        )
+        if path.name == "triage.journal":
+            hint = "`triage repair` keeps its intact lines and leaves out the damaged ones"
+        elif backup is not None:
+            hint = (
+                f"the newest good backup is {backup}: `triage repair` takes the file from there "
+                "and keeps all that is intact"
+            )
+        else:
+            hint = "no good backup of it was found"
         super().__init__(f"{path} {problem}; it has been left untouched, and {hint}")
         self.path = path
         self.backup = backup

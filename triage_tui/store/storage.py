@@ -30,7 +30,7 @@ import re
 import shutil
 import stat
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -76,7 +76,7 @@ _SCHOOL_YEAR_ARCHIVE = re.compile(r"archive-(\d{4}-\d{2})\.json")  # schema 1: a
 # A backup folder's name, as `Store.backup` makes it: only these are listed, named and pruned.
 # The stamp is UTC (`Z`); names without the `Z` were made by older versions, in local time.
 _BACKUP_NAME = re.compile(
-    r"(\d{8}T\d{6}\.\d{6})(Z?)-(?:daily|manual|pre-restore|pre-migration)(?:-\d+)?"
+    r"(\d{8}T\d{6}\.\d{6})(Z?)-(?:daily|manual|pre-restore|pre-migration|pre-repair)(?:-\d+)?"
 )
 _STAMP = "%Y%m%dT%H%M%S.%f"
 _KEPT_FILES = re.compile(
@@ -654,7 +654,7 @@ class Store:
     def newest_good_backup(self, file_name: str) -> Path | None:
         return newest_good_backup(self.dir, file_name)
 
-    def backup(self, reason: str = "manual", keep: Path | None = None) -> Path:
+    def backup(self, reason: str = "manual", keep: Collection[Path] = ()) -> Path:
         """Copy the data files into a new backup folder, durably, and drop the oldest beyond
         the number kept (never `keep`). A file unchanged since the previous backup is
         hard-linked to that backup's copy, so years of archives are not copied every day."""
@@ -677,7 +677,7 @@ class Store:
             fsync_dir(root)
             if self.backups_kept is not None:
                 for old in self.backups()[: -self.backups_kept]:
-                    if old != keep:
+                    if old not in keep:
                         shutil.rmtree(old)
             return target
 
@@ -706,7 +706,7 @@ class Store:
         with self._exclusive():
             counters = self._counters_in_use()
             self._restored_files(source, counters)  # check it before changing anything
-            before = self.backup("pre-restore", keep=source)
+            before = self.backup("pre-restore", keep=[source])
             # Should this be interrupted, the next start finishes it from the marker.
             marker = {"backup": source.name} | counters
             atomic_write(self.dir / RESTORING_NAME, orjson.dumps(marker))
@@ -714,13 +714,86 @@ class Store:
         return source, before
 
     def _counters_in_use(self) -> dict[str, int]:
-        """The id counters now, so that a restore never hands out an id again."""
+        """The lowest id counters that hand out no id seen anywhere in the data folder: in
+        the hot data, its journal and the archives, damaged files included (their counters
+        are read from the raw text). So neither a restore nor a repair reuses an id."""
+        counters = {"next_request": 1, "next_time": 1}
+        archives = [self.archive_file(m).path for m in self.archive_months()]
+        for path in [self.hot.path, self.hot.journal, *archives]:
+            try:
+                raw = read_no_link(path)
+            except FileNotFoundError:
+                continue
+            for kind, value in _RAW_COUNTER.findall(raw):
+                counter = f"next_{kind.decode()}"
+                counters[counter] = max(counters[counter], int(value))
+            for table, key in _RAW_FIRST_KEY.findall(raw):  # what a damaged line was about
+                counter = "next_request" if table == b"requests" else "next_time"
+                counters[counter] = max(counters[counter], int(key) + 1)
+            tables = (self._readable(path) if path in archives else None) or {}
+            for table, counter in (("requests", "next_request"), ("time", "next_time")):
+                counters[counter] = max([counters[counter], *(int(k) + 1 for k in tables.get(table, {}))])
+        return counters
+
+    def _readable(self, path: Path) -> Tables | None:
+        """A data file's tables, or None if it is damaged (missing counts as damaged). One
+        written by a newer version is not damaged: it is refused, as everywhere."""
         try:
-            tables = self.hot.load()
-        except StoreError:  # damaged: the backup's own counters will have to do
-            return {}
-        meta = (tables or new_tables("hot"))["meta"]["1"]
-        return {"next_request": meta["next_request"], "next_time": meta["next_time"]}
+            tables = orjson.loads(read_no_link(path))
+        except (FileNotFoundError, orjson.JSONDecodeError):
+            return None
+        schema = schema_of(tables)
+        if schema is not None and schema > SCHEMA_VERSION:
+            read_tables(path, self.problem)  # raises, saying so
+        return tables if schema is not None else None
+
+    def repair(self) -> Repaired | None:
+        """Put damaged data right and keep all that is intact (None if nothing is damaged).
+
+        An archive or checkpoint that cannot be read is replaced by its newest good backup;
+        the journal's intact lines are replayed onto the checkpoint, damaged ones skipped; no
+        id is handed out again. What is there is backed up first, damage included."""
+        with self._exclusive():
+            self._forget_all()
+            replaced: dict[str, Path] = {}
+            for month in self.archive_months():
+                name = self.archive_file(month).path.name
+                if self._readable(self.dir / name) is None:
+                    replaced[name] = self._good_copy(name)
+            tables = self._readable(self.hot.path)
+            if tables is None:
+                if not self.hot.exists() and not self._other_data_exists():
+                    return None  # a new folder
+                replaced[HOT_NAME] = backup = self._good_copy(HOT_NAME)
+                tables = HotFile(backup / HOT_NAME, backup / JOURNAL_NAME, self.problem).load()
+                assert tables is not None
+            replayed, damaged = _replay(tables, self.hot.journal)
+            if not replaced and not damaged:
+                return None
+            meta = tables["meta"]["1"]
+            for counter, value in self._counters_in_use().items():
+                meta[counter] = max(meta[counter], value)
+            before = self.backup("pre-repair", keep=set(replaced.values()))
+            for name, backup in sorted(replaced.items()):
+                if name != HOT_NAME:
+                    atomic_write(self.dir / name, read_no_link(backup / name))
+            meta["archive_index"] = {
+                month: brief(self.archive_file(month).load() or new_tables("archive"))
+                for month in self.archive_months()
+            }
+            self.hot.save(tables)
+            self._forget_all()
+            return Repaired(replaced, replayed, damaged, before)
+
+    def _good_copy(self, file_name: str) -> Path:
+        """The newest backup with a good copy of `file_name`, or a StoreError saying so."""
+        backup = self.newest_good_backup(file_name)
+        if backup is None:
+            raise StoreError(
+                f"{self.dir / file_name} is damaged and no backup holds a good copy of it; "
+                "nothing was changed"
+            )
+        return backup
 
     def _restored_files(self, source: Path, counters: dict[str, int]) -> dict[str, bytes]:
         """The files to write for restoring `source`: its journal folded into its hot file,
@@ -757,6 +830,43 @@ class Store:
         marker_path.unlink()
         fsync_dir(self.dir)
         self._forget_all()
+
+
+@dataclass(frozen=True)
+class Repaired:
+    """What `Store.repair` did."""
+
+    replaced: dict[str, Path]  # file name: the backup its good copy came from
+    replayed: int  # journal lines applied onto the checkpoint
+    damaged: int  # journal lines that could not be read, skipped
+    before: Path  # the backup of the folder as it was
+
+
+# Ids in a file's raw text, for files that may be damaged: the counters, and the first key
+# of each set of documents.
+_RAW_COUNTER = re.compile(rb'"next_(request|time)":\s*(\d{1,12})')
+_RAW_FIRST_KEY = re.compile(rb'"(requests|time)":\s*\{\s*"(\d{1,12})"')
+
+
+def _replay(tables: Tables, journal: Path) -> tuple[int, int]:
+    """Apply the journal's intact lines newer than `tables` (a torn last line is no action).
+    Returns how many were applied and how many complete lines were damaged."""
+    try:
+        raw = read_no_link(journal)
+    except FileNotFoundError:
+        return 0, 0
+    applied = damaged = 0
+    for line in raw.split(b"\n")[:-1]:
+        try:
+            change = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            change = None
+        if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+            damaged += 1
+        elif change["seq"] > tables["meta"]["1"].get("journal_seq", 0):
+            apply_change(tables, change)
+            applied += 1
+    return applied, damaged
 
 
 def backups_in(folder: Path) -> list[Path]:
