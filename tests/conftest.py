@@ -5,6 +5,7 @@ import os
 import shutil
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -21,6 +22,30 @@ class Clock:
 
     def __call__(self) -> datetime:
         return self.now
+
+
+@pytest.fixture(autouse=True, scope="session")
+def utc_machine():
+    """Every test runs, and starts its processes, in UTC, whatever the machine's zone: stored
+    instants carry the UTC offset of the local time zone (see `local_zone` for others)."""
+    os.environ["TZ"] = "UTC"
+    time.tzset()
+
+
+@pytest.fixture
+def local_zone():
+    """Sets this process's time zone for the test: `local_zone("Europe/Oslo")`."""
+    before = os.environ.get("TZ")
+
+    def use(name: str) -> None:
+        if not Path("/usr/share/zoneinfo", name).exists():
+            pytest.skip(f"this machine has no time zone data for {name}")
+        os.environ["TZ"] = name
+        time.tzset()
+
+    yield use
+    os.environ["TZ"] = before or "UTC"
+    time.tzset()
 
 
 @pytest.fixture

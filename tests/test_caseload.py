@@ -54,6 +54,43 @@ def test_a_timer_left_running_overnight_needs_its_stop_time(caseload: Caseload, 
     assert entry.minutes == 300
 
 
+def test_a_timer_stopped_days_later_is_refused_not_cut_to_a_day(caseload: Caseload, clock) -> None:
+    clock.now = datetime(2026, 11, 23, 9, 0)
+    caseload.start_timer(activity="documentation")
+    clock.now = datetime(2026, 11, 25, 11, 0)
+    with pytest.raises(TriageError, match="say when it stopped that day.*'2026-11-23 15:00'"):
+        caseload.stop_timer(at=datetime(2026, 11, 25, 10, 0))
+    assert caseload.timer is not None
+    assert caseload.stop_timer(at=datetime(2026, 11, 23, 15, 0)).minutes == 360
+
+
+def test_a_timer_over_the_change_to_summer_time_logs_the_real_minutes(
+    caseload: Caseload, clock, local_zone
+) -> None:
+    local_zone("Europe/Oslo")  # on 29.03.2026 the clocks go from 02:00 to 03:00
+    clock.now = datetime(2026, 3, 27, 9, 0)
+    request = caseload.add("7B", "night shift at the boarding school")
+    clock.now = datetime(2026, 3, 29, 1, 30)
+    caseload.start_timer(request.id)
+    clock.now = datetime(2026, 3, 29, 3, 30)  # two hours on the clock face, one in real time
+    entry = caseload.stop_timer()
+    assert (entry.start, entry.minutes) == (datetime(2026, 3, 29, 1, 30), 60)
+    assert caseload.store.snapshot()[1][entry.id].to_doc()["start"] == "2026-03-29T01:30:00+01:00"
+    clock.now = datetime(2026, 3, 29, 3, 10)
+    logged = caseload.log(60, "documentation")  # just spent: it began before the change
+    assert logged.to_doc()["start"] == "2026-03-29T01:10:00+01:00"
+
+
+def test_a_timer_started_in_one_time_zone_stops_in_another(caseload: Caseload, clock, local_zone) -> None:
+    local_zone("Europe/Oslo")
+    caseload.start_timer(activity="meeting")  # Thu 26.11 10:00 in Oslo, 09:00 UTC
+    local_zone("America/New_York")
+    clock.now = datetime(2026, 11, 26, 4, 30)  # 09:30 UTC
+    entry = caseload.stop_timer()
+    assert entry.minutes == 30
+    assert entry.to_doc()["start"] == "2026-11-26T10:00:00+01:00"  # the day and clock it was logged by
+
+
 def test_a_stop_before_the_start_is_refused(caseload: Caseload) -> None:
     caseload.start_timer(at=datetime(2026, 11, 26, 9, 30))
     with pytest.raises(TriageError, match="the timer started at 2026-11-26 09:30"):

@@ -584,6 +584,42 @@ def test_a_timer_left_overnight_asks_when_it_stopped(forgotten_timer: Triage) ->
     assert forgotten_timer.json("stop", "--at", "thu 15:00")["minutes"] == 300
 
 
+class Terminal:
+    """Standard input as a terminal where the user types `answer`."""
+
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self) -> str:
+        return self.answer
+
+
+def test_on_a_terminal_stop_asks_when_a_forgotten_timer_stopped(forgotten_timer: Triage, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", Terminal("\n"))
+    result = forgotten_timer("stop")
+    assert result.code == 0
+    assert result.err == (
+        "The timer has run since Thu 26.11 10:00. When did it stop (for example 15:00)? "
+        "the timer keeps running\n"
+    )
+    assert forgotten_timer.json("list")["timer"]["start"] == "2026-11-26T10:00:00"
+    monkeypatch.setattr("sys.stdin", Terminal("15:00\n"))  # on the day it started
+    result = forgotten_timer("stop")
+    assert (result.code, result.out) == (
+        0, "timer stopped; logged 300 min conversation on #1, from Thu 26.11 10:00 (entry 1)\n"
+    )
+    assert forgotten_timer.json("list")["timer"] is None
+
+
+def test_on_a_terminal_a_stop_on_a_later_day_is_still_refused(forgotten_timer: Triage, monkeypatch) -> None:
+    monkeypatch.setattr("sys.stdin", Terminal("fri 08:00\n"))
+    assert "say when it stopped that day" in forgotten_timer.refused("stop")
+    assert forgotten_timer.json("list")["timer"] is not None
+
+
 def test_starting_after_the_fact_does_not_log_the_night(forgotten_timer: Triage) -> None:
     # Fri 08:00 as the new timer's start says nothing about when Thursday's timer stopped.
     assert "say when it stopped" in forgotten_timer.refused("start", "2", "--at", "08:00")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import stat
-import time
 from datetime import date, datetime
 from pathlib import Path
 
@@ -281,7 +280,7 @@ def test_only_the_newest_backups_are_kept(tmp_path: Path) -> None:
     assert store.backups() == made[-3:]
 
 
-def test_backups_are_ordered_by_when_they_were_made_not_by_name(tmp_path: Path, monkeypatch) -> None:
+def test_backups_are_ordered_by_when_they_were_made_not_by_name(tmp_path: Path, local_zone) -> None:
     store = Store(tmp_path / "data", backups_kept=2)
     with store.transaction(TODAY):
         pass
@@ -289,25 +288,20 @@ def test_backups_are_ordered_by_when_they_were_made_not_by_name(tmp_path: Path, 
     root.mkdir()
     # Made by an older version in local time (UTC+1 here): 09:30 local is 08:30 UTC, so it is
     # older than the UTC-named one from 09:00 UTC, although its name sorts after it.
-    monkeypatch.setenv("TZ", "Europe/Oslo")
-    time.tzset()
-    try:
-        for name in ("20261126T093000.000000-daily", "20261126T090000.000000Z-manual"):
-            (root / name).mkdir()
-            (root / name / "triage.json").write_bytes((store.dir / "triage.json").read_bytes())
-        (root / "keep-before-upgrade").mkdir()  # a user's folder: never the newest, never pruned
-        (root / "keep-before-upgrade" / "triage.json").write_bytes(b"{}")
-        assert [b.name for b in store.backups()] == [
-            "20261126T093000.000000-daily", "20261126T090000.000000Z-manual"
-        ]
-        assert store.newest_good_backup("triage.json") == root / "20261126T090000.000000Z-manual"
-        made = store.backup()
-        assert made.name.endswith("Z-manual")
-        assert store.backups() == [root / "20261126T090000.000000Z-manual", made]
-        assert (root / "keep-before-upgrade").is_dir()
-    finally:
-        monkeypatch.delenv("TZ")
-        time.tzset()
+    local_zone("Europe/Oslo")
+    for name in ("20261126T093000.000000-daily", "20261126T090000.000000Z-manual"):
+        (root / name).mkdir()
+        (root / name / "triage.json").write_bytes((store.dir / "triage.json").read_bytes())
+    (root / "keep-before-upgrade").mkdir()  # a user's folder: never the newest, never pruned
+    (root / "keep-before-upgrade" / "triage.json").write_bytes(b"{}")
+    assert [b.name for b in store.backups()] == [
+        "20261126T093000.000000-daily", "20261126T090000.000000Z-manual"
+    ]
+    assert store.newest_good_backup("triage.json") == root / "20261126T090000.000000Z-manual"
+    made = store.backup()
+    assert made.name.endswith("Z-manual")
+    assert store.backups() == [root / "20261126T090000.000000Z-manual", made]
+    assert (root / "keep-before-upgrade").is_dir()
 
 
 def test_a_time_zone_flip_back_over_midnight_makes_no_second_daily_backup(caseload: Caseload, clock) -> None:
@@ -622,7 +616,25 @@ def schema_1_folder(folder: Path) -> dict:
     }
 
 
-def test_schema_1_archives_of_school_years_become_archives_of_months(tmp_path: Path) -> None:
+def in_oslo(docs: dict[str, dict]) -> dict[str, dict]:
+    """Requests or time entries with each instant's UTC offset in Oslo, worked out by hand:
+    summer time (+02:00) from the last Sunday of March to the last Sunday of October."""
+    summer = (("2025-03-30", "2025-10-26"), ("2026-03-29", "2026-10-25"))
+
+    def offset(text: str) -> str:
+        return text + ("+02:00" if any(a <= text[:10] < b for a, b in summer) else "+01:00")
+
+    docs = orjson.loads(orjson.dumps(docs))
+    for doc in docs.values():
+        for event in doc.get("events", []):
+            event["at"] = offset(event["at"])
+        if "start" in doc:
+            doc["start"] = offset(doc["start"])
+    return docs
+
+
+def test_schema_1_archives_of_school_years_become_archives_of_months(tmp_path: Path, local_zone) -> None:
+    local_zone("Europe/Oslo")
     folder = tmp_path / "data"
     before = schema_1_folder(folder)
     store = Store(folder)
@@ -639,20 +651,23 @@ def test_schema_1_archives_of_school_years_become_archives_of_months(tmp_path: P
     january = orjson.loads((folder / "history-2026-01.json").read_bytes())
     assert (list(january["requests"]), list(january["time"])) == (["2"], ["2"])
     meta = hot_tables(folder)["meta"]["1"]
-    assert meta["schema"] == 2 and "archive_spans" not in meta
+    assert meta["schema"] == 3 and "archive_spans" not in meta
     assert meta["archive_index"]["2026-01"] == {
         "span": ["2025-12-15T09:00:00", "2026-01-05T10:00:00"], "requests": [2, 2], "time": [2, 2],
     }  # fmt: skip
     assert (folder / "triage.journal").read_bytes() == b""  # folded into the new checkpoint
     requests, entries = store.everything()
-    assert {str(k): r.to_doc() for k, r in requests.items()} == before["requests"]
-    assert {str(k): t.to_doc() for k, t in entries.items()} == before["time"]
-    assert store.find(2)[0].to_doc() == before["requests"]["2"]
+    assert {str(k): r.to_doc() for k, r in requests.items()} == in_oslo(before["requests"])
+    assert {str(k): t.to_doc() for k, t in entries.items()} == in_oslo(before["time"])
+    assert store.find(2)[0].to_doc() == in_oslo(before["requests"])["2"]
+    assert january["time"]["2"]["start"] == "2026-01-04T12:00:00+01:00"
+    assert orjson.loads((folder / "history-2025-09.json").read_bytes())["meta"]["1"]["schema"] == 3
 
 
 def test_a_migration_stopped_half_way_is_done_again_and_one_stopped_at_its_end_is_finished(
-    tmp_path: Path, monkeypatch
+    tmp_path: Path, monkeypatch, local_zone
 ) -> None:
+    local_zone("Europe/Oslo")
     folder = tmp_path / "data"
     before = schema_1_folder(folder)
 
@@ -670,7 +685,7 @@ def test_a_migration_stopped_half_way_is_done_again_and_one_stopped_at_its_end_i
     assert (folder / "archive-2025-26.json").exists()
     store = Store(folder)
     assert not (folder / "archive-2025-26.json").exists()
-    assert {str(k): r.to_doc() for k, r in store.everything()[0].items()} == before["requests"]
+    assert {str(k): r.to_doc() for k, r in store.everything()[0].items()} == in_oslo(before["requests"])
 
 
 # -- found in review: restore on damaged data, at the cap, interrupted; archival in one go ----

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .core import operations as ops
 from .core.errors import TriageError
-from .core.model import Request, TimeEntry, Timer
+from .core.model import Request, TimeEntry, Timer, aware
 from .core.queue import DayQueue, day_queue
 from .core.settings import Settings
 from .store import Store
@@ -147,14 +147,19 @@ class Caseload:
         `next_step`, the request's next planned action is set too, in the same action."""
         if not 1 <= minutes <= 24 * 60:
             raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
-        start = self._moment(start) if start is not None else self.now() - timedelta(minutes=minutes)
+        offset = None
+        if start is None:  # `minutes` of real time ago, a change of clock between included
+            begun = (aware(self.now(), None) - timedelta(minutes=minutes)).astimezone()
+            start, offset = begun.replace(tzinfo=None), begun.utcoffset()
+        else:
+            start = self._moment(start)
         if start + timedelta(minutes=minutes) > self.now() + timedelta(minutes=1):
             raise TriageError(
                 f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at",
                 "ends_after_now", minutes=minutes, start=start,
             )  # fmt: skip
         with self.store.transaction(self.now().date()) as tx:
-            entry = self._log(tx, start, minutes, activity, request_id, note)
+            entry = self._log(tx, start, minutes, activity, request_id, note, offset)
             self._then_next_step(tx, entry, next_step)
             return entry
 
@@ -174,13 +179,13 @@ class Caseload:
         at = min(max(entry.end, latest), self.now())
         self._next_step(tx, entry.request_id, step, at, None)
 
-    def _log(self, tx: Any, start: datetime, minutes: int, activity: str,
-             request_id: int | None, note: str | None) -> TimeEntry:  # fmt: skip
+    def _log(self, tx: Any, start: datetime, minutes: int, activity: str, request_id: int | None,
+             note: str | None, offset: timedelta | None = None) -> TimeEntry:  # fmt: skip
         ops.check_activity(activity)
         if request_id is not None:
             self._get(tx, request_id)
         note = ops.check_text(note, "note") if note is not None and note.strip() else None
-        entry = TimeEntry(tx.next_id("time"), start, minutes, activity, request_id, note)
+        entry = TimeEntry(tx.next_id("time"), start, minutes, activity, request_id, note, offset)
         tx.put_time(entry)
         return entry
 
@@ -206,7 +211,7 @@ class Caseload:
         ops.check_activity(activity)
         with self.store.transaction(self.now().date()) as tx:
             # `at` is when the new timer starts, not a stop time the user gave for the old one.
-            stopped = self._stop(tx, at, said_when=False) if tx.timer is not None else None
+            stopped = self._stop(tx, at) if tx.timer is not None else None
             if request_id is not None:
                 self._get(tx, request_id)
             timer = Timer(at, activity, request_id)
@@ -214,36 +219,37 @@ class Caseload:
         return timer, stopped
 
     def stop_timer(self, *, at: datetime | None = None, next_step: date | None = None) -> TimeEntry | None:
-        said_when = at is not None
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
-            entry = self._stop(tx, at, said_when)
+            entry = self._stop(tx, at)
             self._then_next_step(tx, entry, next_step)
             return entry
 
-    def _stop(self, tx: Any, at: datetime, said_when: bool) -> TimeEntry | None:
+    def _stop(self, tx: Any, at: datetime) -> TimeEntry | None:
         """Stop the timer and log its time; under a minute is taken for a stray key and not
         logged, since a logged entry would count as first contact."""
         timer = tx.timer
         if timer is None:
             raise TriageError("no timer is running", "no_timer")
-        if not said_when and timer.start.date() != at.date():
-            # Most likely forgotten when the day ended: don't log the night as work.
+        if timer.day_of(at) != timer.start.date():
+            # Most likely forgotten when the day ended: don't log the night as work. Even
+            # when told when it stopped: a stop on a later day is a slip of the date.
             raise TriageError(
-                f"the timer has run since {timer.start:%Y-%m-%d %H:%M}; say when it stopped, "
-                "for example: triage stop --at 'yesterday 15:00'",
+                f"the timer has run since {timer.start:%Y-%m-%d %H:%M}; say when it stopped that day, "
+                f"for example: triage stop --at '{timer.start:%Y-%m-%d} 15:00'",
                 "timer_overnight", since=timer.start,
             )  # fmt: skip
-        if at < timer.start:
+        run = timer.run_until(at)
+        if run < timedelta(0):
             raise TriageError(
                 f"the timer started at {timer.start:%Y-%m-%d %H:%M}, after that moment", "stop_before_start",
                 start=timer.start,
             )  # fmt: skip
         tx.set_timer(None)
-        if at - timer.start < MIN_TIMER:
+        if run < MIN_TIMER:
             return None
-        minutes = min(timer.minutes_at(at), 24 * 60)
-        return self._log(tx, timer.start, minutes, timer.activity, timer.request_id, None)
+        return self._log(tx, timer.start, timer.minutes_at(at), timer.activity, timer.request_id, None,
+                         timer.offset)  # fmt: skip
 
     # -- reading -----------------------------------------------------------------------
     @property

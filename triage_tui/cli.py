@@ -238,6 +238,7 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
         parser.error(", ".join([f"unrecognized arguments: {' '.join(options)}"] * bool(options)
                                + [f"{words} unexpected word{'s' * (words > 1)}"] * bool(words)))  # fmt: skip
     from .store import StoreError
+    from .store.errors import FileAccessError
 
     try:
         return run(args, clock or system_clock())
@@ -252,6 +253,9 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
     except BrokenPipeError:  # the reader (`| head`) has gone: not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except OSError as e:  # outside an action (an action says what it saved): backup, restore, repair
+        print(f"triage: {printable(str(FileAccessError(e)))}", file=sys.stderr)
+        return EXIT_STORE
     except Exception as e:
         if os.environ.get("TRIAGE_DEBUG"):
             raise
@@ -354,6 +358,20 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     return _print_request(caseload, request, [] if command == "add" else None, args.json, history=False)
 
 
+def _ask_when_stopped(since: datetime, caseload: Any) -> datetime | None:
+    """Ask on the terminal when a timer left running past its day stopped (None: no answer).
+    A time alone is on the day it started."""
+    print(f"The timer has run since {since:%a %d.%m %H:%M}. When did it stop (for example 15:00)? ",
+          end="", file=sys.stderr, flush=True)  # fmt: skip
+    answer = sys.stdin.readline().strip()
+    if not answer:
+        return None
+    if re.fullmatch(r"\d{1,2}[:.]\d{2}", answer):
+        hours, minutes = re.split(r"[:.]", answer)
+        answer = f"{since:%Y-%m-%d}T{int(hours):02d}:{minutes}"
+    return parse_moment(answer, caseload.now(), caseload.calendar)
+
+
 def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     step = None
     if getattr(args, "next", None):
@@ -367,14 +385,23 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     if args.command == "start":
         timer, stopped = caseload.start_timer(args.id, activity=args.activity, at=at)
         if args.json:
-            _print_json({"timer": timer.to_doc(), "stopped": stopped.as_json() if stopped else None})
+            _print_json({"timer": timer.as_json(), "stopped": stopped.as_json() if stopped else None})
             return 0
         if stopped:
             print(f"stopped the running timer and logged {_entry_line(stopped)}")
         on = f" on #{timer.request_id}" if timer.request_id else ""
         print(f"timer started{on} at {timer.start:%H:%M} ({timer.activity})")
         return 0
-    entry = caseload.stop_timer(at=at, next_step=step)
+    try:
+        entry = caseload.stop_timer(at=at, next_step=step)
+    except TriageError as e:
+        if e.key != "timer_overnight" or not sys.stdin.isatty():
+            raise
+        stop = _ask_when_stopped(e.values["since"], caseload)  # as the app asks
+        if stop is None:
+            print("the timer keeps running", file=sys.stderr)
+            return 0
+        entry = caseload.stop_timer(at=stop, next_step=step)
     if args.json:
         _print_json(entry.as_json() if entry else {"logged": None})
     elif entry is None:
@@ -420,7 +447,7 @@ def _list(caseload: Any, args: argparse.Namespace) -> int:
         linked.setdefault(entry.request_id, []).append(entry)
     infos = [caseload.describe(r, linked.get(r.id, [])) for r in requests]
     if args.json:
-        _print_json({"requests": infos, "timer": timer.to_doc() if timer else None})
+        _print_json({"requests": infos, "timer": timer.as_json() if timer else None})
         return 0
     lanes: dict[str, list[dict[str, Any]]] = {lane: [] for lane in (*LANES, "closed")}
     for info in infos:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from .calendar import SchoolCalendar
@@ -54,6 +54,25 @@ def _iso(value: date | datetime | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
+# Instants are kept as local clock time, the time school days are counted in, with the UTC
+# offset they had (None until stored: then this machine's time zone at that moment). The
+# offset makes durations real elapsed time, across a change to or from summer time and
+# from one time zone to another.
+def aware(wall: datetime, offset: timedelta | None) -> datetime:
+    return wall.replace(tzinfo=timezone(offset)) if offset is not None else wall.astimezone()
+
+
+def stored_instant(wall: datetime, offset: timedelta | None) -> str:
+    return aware(wall, offset).isoformat(timespec="seconds")
+
+
+def read_instant(text: str) -> tuple[datetime, timedelta | None]:
+    """A stored instant as (local clock time, UTC offset); the offset is None if the text
+    has none."""
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=None), moment.utcoffset()
+
+
 @dataclass(frozen=True)
 class Event:
     """One stored history event. Which optional fields are set depends on `type`."""
@@ -71,9 +90,10 @@ class Event:
     # edited: which fields changed. Not the old values: an edit is how a full name typed by
     # mistake is taken out, and it must not stay in the history.
     fields: tuple[str, ...] | None = None
+    offset: timedelta | None = field(default=None, compare=False, repr=False)  # of `at`
 
     def to_doc(self) -> dict[str, Any]:
-        doc: dict[str, Any] = {"type": self.type, "at": self.at.isoformat(timespec="seconds")}
+        doc: dict[str, Any] = {"type": self.type, "at": stored_instant(self.at, self.offset)}
         if self.type == "classified":
             doc |= {"from": self.from_, "to": self.to, "due": _iso(self.due), "why": self.why}
         elif self.type == "postponed":
@@ -88,15 +108,21 @@ class Event:
             doc["fields"] = list(self.fields or ())
         return doc
 
+    def as_json(self) -> dict[str, Any]:
+        """As `--json` shows it: in local clock time, as every time there is."""
+        return self.to_doc() | {"at": self.at.isoformat(timespec="seconds")}
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Event:
         def day(key: str) -> date | None:
             value = doc.get(key)
             return None if value is None else date.fromisoformat(value)
 
+        at, offset = read_instant(doc["at"])
         return cls(
             type=doc["type"],
-            at=datetime.fromisoformat(doc["at"]),
+            at=at,
+            offset=offset,
             from_=doc.get("from"),
             to=doc.get("to"),
             due=day("due"),
@@ -117,6 +143,7 @@ class TimeEntry:
     activity: str
     request_id: int | None = None
     note: str | None = None
+    offset: timedelta | None = field(default=None, compare=False, repr=False)  # of `start`
 
     @property
     def end(self) -> datetime:
@@ -124,7 +151,7 @@ class TimeEntry:
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "start": self.start.isoformat(timespec="seconds"),
+            "start": stored_instant(self.start, self.offset),
             "minutes": self.minutes,
             "activity": self.activity,
             "request": self.request_id,
@@ -133,9 +160,11 @@ class TimeEntry:
 
     @classmethod
     def from_doc(cls, entry_id: int, doc: dict[str, Any]) -> TimeEntry:
+        start, offset = read_instant(doc["start"])
         return cls(
             id=entry_id,
-            start=datetime.fromisoformat(doc["start"]),
+            start=start,
+            offset=offset,
             minutes=doc["minutes"],
             activity=doc["activity"],
             request_id=doc.get("request"),
@@ -143,7 +172,7 @@ class TimeEntry:
         )
 
     def as_json(self) -> dict[str, Any]:
-        return {"id": self.id} | self.to_doc()
+        return {"id": self.id} | self.to_doc() | {"start": self.start.isoformat(timespec="seconds")}
 
 
 @dataclass(frozen=True)
@@ -153,21 +182,34 @@ class Timer:
     start: datetime
     activity: str
     request_id: int | None = None
+    offset: timedelta | None = field(default=None, compare=False, repr=False)  # of `start`
 
     def to_doc(self) -> dict[str, Any]:
         return {
-            "start": self.start.isoformat(timespec="seconds"),
+            "start": stored_instant(self.start, self.offset),
             "activity": self.activity,
             "request": self.request_id,
         }
 
+    def as_json(self) -> dict[str, Any]:
+        return self.to_doc() | {"start": self.start.isoformat(timespec="seconds")}
+
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> Timer:
-        return cls(datetime.fromisoformat(doc["start"]), doc["activity"], doc.get("request"))
+        start, offset = read_instant(doc["start"])
+        return cls(start, doc["activity"], doc.get("request"), offset)
+
+    def run_until(self, now: datetime) -> timedelta:
+        """The real time run by `now` (local clock time on this machine)."""
+        return aware(now, None) - aware(self.start, self.offset)
 
     def minutes_at(self, now: datetime) -> int:
         """Whole minutes run by `now`, rounded, and at least one."""
-        return max(1, round((now - self.start).total_seconds() / 60))
+        return max(1, round(self.run_until(now).total_seconds() / 60))
+
+    def day_of(self, now: datetime) -> date:
+        """The day `now` falls on, by the clock the timer was started under."""
+        return aware(now, None).astimezone(aware(self.start, self.offset).tzinfo).date()
 
 
 @dataclass(frozen=True)
@@ -435,7 +477,7 @@ class Request:
             "waiting_school_days": calendar.school_days_between(self.created.date(), (handled or now).date()),
             "school_days_since_contact": calendar.school_days_between(last.date(), today) if last else None,
             "minutes": sum(t.minutes for t in mine),
-            "events": [e.to_doc() for e in self.events],
+            "events": [e.as_json() for e in self.events],
             "slips": [d.isoformat() for d in self.slips(contact, now)],
             "time": [t.as_json() for t in mine],
         }

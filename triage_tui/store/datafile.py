@@ -16,10 +16,11 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .errors import StoreError, SymlinkRefused
-from .files import atomic_write, fsync_dir, open_no_link, read_no_link
+from .errors import FileAccessError, StoreError, SymlinkRefused
+from .files import atomic_write, fsync_dir, naming, open_no_link, read_no_link
+from .shape import misshapen
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: instants carry their UTC offset
 Tables = dict[str, dict[str, dict[str, Any]]]
 Problem = Callable[[Path, str], StoreError]
 Signature = tuple[int, int, int]
@@ -55,7 +56,7 @@ def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Table
     except SymlinkRefused:
         raise
     except OSError as e:  # not damage: the file may be fine, and repair would not help
-        raise StoreError(f"{path} cannot be read ({e.strerror}); nothing was changed") from None
+        raise FileAccessError(e, "nothing was changed", path, "read") from None
     if not raw.strip():
         raise problem(path, "is empty")
     try:
@@ -72,6 +73,11 @@ def read_tables(path: Path, problem: Problem, *, migrate: bool = False) -> Table
         )
     if schema < SCHEMA_VERSION and not migrate:
         raise problem(path, f"has the old schema {schema} and needs migrating")
+    if not all(isinstance(tables.get(table), dict) for table in ("requests", "time")):
+        raise problem(path, "has no table of requests or of time")
+    bad = misshapen(tables)
+    if bad is not None:
+        raise problem(path, f"has a badly shaped {bad}")
     return tables
 
 
@@ -162,6 +168,8 @@ class HotFile(DataFile):
             f = open(open_no_link(self.journal, os.O_RDONLY), "rb")  # noqa: SIM115 - closed below
         except FileNotFoundError:
             return True
+        except OSError as e:  # as in `read_tables`
+            raise FileAccessError(e, "nothing was changed", self.journal, "read") from None
         with f:
             inode = os.fstat(f.fileno()).st_ino
             if inode != self._journal_inode:
@@ -184,6 +192,9 @@ class HotFile(DataFile):
             if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
                 raise self.problem(self.journal, "has a damaged line")
             if change["seq"] > seq:  # lines folded into the checkpoint already are skipped
+                bad = misshapen(change.get("set", {}))
+                if bad is not None:
+                    raise self.problem(self.journal, f"has a line with a badly shaped {bad}")
                 apply_change(tables, change)
                 seq = change["seq"]
             self._journal_offset += len(line) + 1
@@ -200,10 +211,16 @@ class HotFile(DataFile):
             if size != self._journal_offset:  # drop a torn line a killed writer left
                 os.ftruncate(fd, self._journal_offset)
             os.lseek(fd, self._journal_offset, os.SEEK_SET)
-            view = memoryview(line)
-            while view:
-                view = view[os.write(fd, view) :]
-            (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)
+            with naming(self.journal):
+                try:
+                    view = memoryview(line)
+                    while view:
+                        view = view[os.write(fd, view) :]
+                    (os.fdatasync if hasattr(os, "fdatasync") else os.fsync)(fd)
+                except OSError:
+                    with suppress(OSError):  # not durable, so not acknowledged: take it back whole
+                        os.ftruncate(fd, self._journal_offset)
+                    raise
             self._journal_inode = os.fstat(fd).st_ino
         finally:
             os.close(fd)

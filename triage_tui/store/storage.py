@@ -40,7 +40,7 @@ from typing import Any
 import orjson
 
 from ..core.errors import TriageError
-from ..core.model import Request, TimeEntry, Timer
+from ..core.model import Request, TimeEntry, Timer, read_instant, stored_instant
 from .datafile import (
     SCHEMA_VERSION,
     DataFile,
@@ -53,12 +53,14 @@ from .datafile import (
     schema_of,
     signature,
 )
-from .errors import DataFileError, StoreError, SymlinkRefused
+from .errors import DataFileError, FileAccessError, StoreError, SymlinkRefused
+from .shape import misshapen
 from .files import (
     FILE_MODE,
     FileLock,
     atomic_write,
     fsync_dir,
+    naming,
     open_no_link,
     private_dir,
     read_no_link,
@@ -85,7 +87,27 @@ _KEPT_FILES = re.compile(
 
 
 # The steps from schema n to n + 1, each on the whole data folder.
-MIGRATIONS: dict[int, Callable[[Store], None]] = {1: lambda store: store._archives_by_month()}
+MIGRATIONS: dict[int, Callable[[Store], None]] = {
+    1: lambda store: store._archives_by_month(),
+    2: lambda store: store._instants_with_offsets(),
+}
+
+
+def with_offsets(tables: Tables) -> Tables:
+    """Schema 2 to 3 for one file: each stored instant without a UTC offset gets the offset
+    of this machine's time zone at that moment (the best that can be known afterwards)."""
+
+    def offset(text: str) -> str:
+        moment, known = read_instant(text)
+        return text if known is not None else stored_instant(moment, None)
+
+    for doc in tables.get("requests", {}).values():
+        for event in doc["events"]:
+            event["at"] = offset(event["at"])
+    for doc in [*tables.get("time", {}).values(), *tables.get("timer", {}).values()]:
+        doc["start"] = offset(doc["start"])
+    tables["meta"]["1"]["schema"] = SCHEMA_VERSION
+    return tables
 
 
 def archive_cutoff(today: date) -> date:
@@ -459,6 +481,15 @@ class Store:
             version += 1
         fsync_dir(self.dir)
 
+    def _instants_with_offsets(self) -> None:
+        """Schema 2 to 3: instants carry their UTC offset (see `with_offsets`)."""
+        for month in self.archive_months():
+            path = self.archive_file(month).path
+            self.archive_file(month).save(with_offsets(read_tables(path, self.problem, migrate=True)))
+        hot = self.hot.load(migrate=True)
+        assert hot is not None
+        self.hot.save(with_offsets(hot))
+
     def _archives_by_month(self) -> None:
         """Schema 1 to 2: the archives of whole school years become one a month, by when
         each request ended, so that a week's review reads a few small files."""
@@ -625,6 +656,9 @@ class Store:
                     if daily is not None:  # an action that failed makes no backup
                         shutil.rmtree(daily, ignore_errors=True)
                     raise
+            except OSError as e:  # a full disk, a read-only folder: the file named, nothing saved
+                self._forget_all()
+                raise FileAccessError(e, "nothing was saved") from e
             except BaseException:
                 self._forget_all()  # the body changed cached tables in place
                 raise
@@ -758,14 +792,15 @@ class Store:
             replaced: dict[str, Path] = {}
             for month in self.archive_months():
                 name = self.archive_file(month).path.name
-                if self._readable(self.dir / name) is None:
+                if not _intact(self._readable(self.dir / name)):
                     replaced[name] = self._good_copy(name)
             tables = self._readable(self.hot.path)
-            if tables is None:
+            if not _intact(tables):
                 if not self.hot.exists() and not self._other_data_exists():
                     return None  # a new folder
                 replaced[HOT_NAME] = backup = self._good_copy(HOT_NAME)
-                tables = HotFile(backup / HOT_NAME, backup / JOURNAL_NAME, self.problem).load()
+                # An older schema is brought up to date by the next start, as any folder.
+                tables = HotFile(backup / HOT_NAME, backup / JOURNAL_NAME, self.problem).load(migrate=True)
                 assert tables is not None
             replayed, damaged = _replay(tables, self.hot.journal)
             if not replaced and not damaged:
@@ -776,7 +811,8 @@ class Store:
             before = self.backup("pre-repair", keep=set(replaced.values()))
             for name, backup in sorted(replaced.items()):
                 if name != HOT_NAME:
-                    atomic_write(self.dir / name, read_no_link(backup / name))
+                    archive = read_tables(backup / name, self.problem, migrate=True)
+                    atomic_write(self.dir / name, orjson.dumps(with_offsets(archive)))
             meta["archive_index"] = {
                 month: brief(self.archive_file(month).load() or new_tables("archive"))
                 for month in self.archive_months()
@@ -807,8 +843,9 @@ class Store:
         files = {p.name: read_no_link(p) for p in source.iterdir() if _KEPT_FILES.fullmatch(p.name)}
         for file_name in files:
             if _ARCHIVE_NAME.fullmatch(file_name):
-                read_tables(source / file_name, refuse)
-        tables = HotFile(source / HOT_NAME, source / JOURNAL_NAME, refuse).load()
+                read_tables(source / file_name, refuse, migrate=True)
+        # An older backup is brought up to date by the next start, as any folder.
+        tables = HotFile(source / HOT_NAME, source / JOURNAL_NAME, refuse).load(migrate=True)
         assert tables is not None
         meta = tables["meta"]["1"]
         for counter, value in counters.items():
@@ -848,6 +885,10 @@ _RAW_COUNTER = re.compile(rb'"next_(request|time)":\s*(\d{1,12})')
 _RAW_FIRST_KEY = re.compile(rb'"(requests|time)":\s*\{\s*"(\d{1,12})"')
 
 
+def _intact(tables: Tables | None) -> bool:
+    return tables is not None and misshapen(tables) is None
+
+
 def _replay(tables: Tables, journal: Path) -> tuple[int, int]:
     """Apply the journal's intact lines newer than `tables` (a torn last line is no action).
     Returns how many were applied and how many complete lines were damaged."""
@@ -863,6 +904,8 @@ def _replay(tables: Tables, journal: Path) -> tuple[int, int]:
             change = None
         if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
             damaged += 1
+        elif change["seq"] > tables["meta"]["1"].get("journal_seq", 0) and misshapen(change.get("set", {})):
+            damaged += 1  # as `HotFile` refuses it
         elif change["seq"] > tables["meta"]["1"].get("journal_seq", 0):
             apply_change(tables, change)
             applied += 1
@@ -897,7 +940,7 @@ def newest_good_backup(folder: Path, file_name: str) -> Path | None:
         candidate = backup / file_name
         if candidate.exists():
             try:
-                read_tables(candidate, lambda p, w: StoreError(w))
+                read_tables(candidate, lambda p, w: StoreError(w), migrate=True)
             except StoreError:
                 continue
             return backup
@@ -929,7 +972,7 @@ def _copy_or_link(source: Path, target: Path, previous: Path | None) -> None:
                 return
             except OSError:
                 pass
-        with open(open_no_link(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as dst:
+        with naming(target), open(open_no_link(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL), "wb") as dst:
             shutil.copyfileobj(src, dst)
             dst.flush()
             os.chmod(target, FILE_MODE)

@@ -166,7 +166,7 @@ class RequestActions:
                 return Done(
                     t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
                 )
-            if timer.start.date() != caseload.now().date():
+            if timer.day_of(caseload.now()) != timer.start.date():
                 return timer  # left running overnight: ask when it stopped
             entry = caseload.stop_timer()
             return entry if entry is not None and entry.request_id is not None else stopped(entry)
