@@ -1486,6 +1486,8 @@ TYPED = "8A-KL"  # a pupil code, typed where something else goes
         (["list", "--bogus=" + TYPED], "unrecognized arguments: --bogus"),
         (["list", "--json=" + TYPED], "argument --json: takes no value"),
         (["log", "30", "--a=" + TYPED], "ambiguous option: --a could match --at, --activity"),
+        (["report", "--week", TYPED], "that is not a week I understand; write it as 2026-W47"),
+        (["restore", TYPED], "there is no backup by that name; `triage backup --list` shows them"),
     ],
     ids=lambda value: " ".join(value)[:40] if isinstance(value, list) else None,
 )
@@ -1503,6 +1505,8 @@ def test_argument_errors_do_not_repeat_free_text(seeded: Triage, args: list[str]
         (["add", "x", "--pupil", "AB", "--at", "2026-13-01"], "'2026-13-01' is not a date"),
         (["log", "1441", "--activity", "admin"], "'1441' is out of range"),
         (["log", "90:75", "--activity", "admin"], "'90:75' is not a duration"),
+        (["report", "--week", "2026-W99"], "'2026-W99' is not a week"),
+        (["restore", "20200101T000000-daily"], "no backup named '20200101T000000-daily'"),
     ],
 )
 def test_numbers_and_dates_are_still_repeated(seeded: Triage, args: list[str], message: str) -> None:

@@ -349,7 +349,7 @@ def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseloa
 def test_restore_refuses_unknown_and_damaged_backups(caseload: Caseload) -> None:
     caseload.add("7B", "first")
     backup = caseload.store.backup()
-    with pytest.raises(TriageError, match="no backup named 'nope'"):
+    with pytest.raises(TriageError, match="no backup by that name"):
         caseload.store.restore("nope")
     (backup / "triage.json").write_bytes(b"{broken")
     before = files(caseload.store.dir)

@@ -37,7 +37,9 @@ class Week:
                 return cls.of(date.fromisocalendar(int(m[1]), int(m[2]), 1))
             except ValueError:
                 pass
-        raise TriageError(f"'{text}' is not a week I understand; write it as 2026-W47", "bad_week", text=text)
+        # Only what looks like a week is repeated: anything else may be pupil text.
+        shown = f"'{text.strip()}'" if re.fullmatch(r"[0-9Ww -]{1,12}", text.strip()) else "that"
+        raise TriageError(f"{shown} is not a week I understand; write it as 2026-W47", "bad_week", text=text)
 
     @classmethod
     def of(cls, day: date) -> Week:

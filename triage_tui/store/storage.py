@@ -730,7 +730,8 @@ class Store:
             refuse_link(candidate)
             if candidate.is_dir():
                 return candidate
-        raise TriageError(f"there is no backup named '{name}'; `triage backup --list` shows them")
+        shown = f"named '{name}'" if re.fullmatch(r"\d{8}T[\w.-]{0,40}", name) else "by that name"
+        raise TriageError(f"there is no backup {shown}; `triage backup --list` shows them")
 
     def restore(self, name: str) -> tuple[Path, Path]:
         """Bring a backup back. What is there now is backed up first, so nothing is lost.
