@@ -10,7 +10,10 @@ is Thu 03.12. No config file, so no holiday ranges.
 
 from __future__ import annotations
 
+import errno
 import json
+import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -609,7 +612,8 @@ def test_on_a_terminal_stop_asks_when_a_forgotten_timer_stopped(forgotten_timer:
     monkeypatch.setattr("sys.stdin", Terminal("15:00\n"))  # on the day it started
     result = forgotten_timer("stop")
     assert (result.code, result.out) == (
-        0, "timer stopped; logged 300 min conversation on #1, from Thu 26.11 10:00 (entry 1)\n"
+        0,
+        "timer stopped; logged 300 min conversation on #1, from Thu 26.11 10:00 (entry 1)\n",
     )
     assert forgotten_timer.json("list")["timer"] is None
 
@@ -1459,6 +1463,171 @@ def test_text_that_is_not_utf8_is_refused_and_nothing_is_written(seeded: Triage,
     message = seeded.refused(*args)
     assert "not valid text" in message
     assert "\udcff" not in message and "\\udc" not in message
+
+
+def failed(triage: Triage, *args: str) -> str:
+    """Run a command that must fail on the data folder (exit 1); return its one line."""
+    result = triage(*args)
+    assert (result.code, result.out) == (1, ""), (result.code, result.err)
+    assert result.err.endswith("\n") and len(result.err.splitlines()) == 1, result.err
+    return result.err
+
+
+UNREAD = "cannot be read (Is a directory); nothing was changed"
+UNCOPIED = "cannot be used (Is a directory)"  # by a backup
+
+
+@pytest.mark.parametrize(
+    ("name", "problem", "in_backup"),
+    [
+        ("triage.journal", UNREAD, UNCOPIED),
+        ("triage.json", UNREAD, UNCOPIED),
+        ("config.toml", UNREAD, UNCOPIED),
+        ("triage.lock", "cannot be opened (Is a directory); nothing was changed", None),
+    ],
+)
+def test_a_folder_where_a_data_file_should_be_is_named_and_nothing_changes(
+    seeded: Triage, name: str, problem: str, in_backup: str | None
+) -> None:
+    # It was `internal error (IsADirectoryError)`.
+    path = seeded.folder / name
+    path.unlink(missing_ok=True)
+    path.mkdir()
+    before = seeded.files()
+    commands = [["add", "Trist", "--pupil", "9C"], ["log", "30", "--activity", "admin"], ["reopen", "2"]]
+    if name == "triage.lock":
+        assert "#1" in seeded.ok("list")  # reading takes no lock
+    else:
+        commands += [["list"], ["show", "1"], ["report"], ["list", "--all"], ["list", "--pupil", "AB"]]
+    for args in commands:
+        assert failed(seeded, *args) == f"triage: {path} {problem}\n", args
+    assert seeded.files() == before
+    assert failed(seeded, "backup") == f"triage: {path} {in_backup or problem}\n"
+
+
+def full_disk(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
+    """Writes into `folder` fail as on a full disk; the store writes its files with os.write."""
+    write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}/"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+
+
+def test_a_full_disk_is_named_and_nothing_is_saved(seeded: Triage, monkeypatch: pytest.MonkeyPatch) -> None:
+    # It was `internal error (OSError)`.
+    seeded.ok("backup")  # the daily backup below is made, and taken back when the action fails
+    before = seeded.files()
+    with monkeypatch.context() as m:
+        full_disk(m, seeded.folder)
+        for args in (["add", "Trist", "--pupil", "9C"], ["log", "30", "--activity", "admin"],
+                     ["urgency", "1", "now"], ["start", "1"]):  # fmt: skip
+            assert failed(seeded, *args) == (
+                f"triage: {seeded.folder / 'triage.journal'} cannot be written (No space left on device); "
+                "nothing was saved\n"
+            ), args
+        seeded.now = at("30.11", "09:00")  # a new week: the first action writes a new checkpoint
+        assert failed(seeded, "add", "Trist", "--pupil", "9C") == (
+            f"triage: {seeded.folder / 'triage.json'} cannot be written (No space left on device); "
+            "nothing was saved\n"
+        )
+        assert seeded.files() == before
+        assert "#1" in seeded.ok("list")  # reading needs no room
+    assert seeded.json("add", "Trist", "--pupil", "9C")["id"] == 3
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"), [(errno.EROFS, "Read-only file system"), (errno.EACCES, "Permission denied")]
+)
+def test_a_data_folder_that_cannot_be_written_is_named_and_still_read(
+    seeded: Triage, monkeypatch: pytest.MonkeyPatch, error: int, reason: str
+) -> None:
+    """A read-only file system, or a folder without write permission (simulated: root may write
+    there anyway): no file in it opens for writing."""
+    open_ = os.open
+
+    def read_only(path: Any, flags: int, *args: Any, **kwargs: Any) -> int:
+        if flags & (os.O_WRONLY | os.O_RDWR | os.O_CREAT) and str(path).startswith(f"{seeded.folder}/"):
+            raise OSError(error, os.strerror(error), str(path))
+        return open_(path, flags, *args, **kwargs)
+
+    before = seeded.files()
+    monkeypatch.setattr(os, "open", read_only)
+    for args in (["add", "Trist", "--pupil", "9C"], ["backup"]):
+        assert failed(seeded, *args) == (
+            f"triage: {seeded.folder / 'triage.lock'} cannot be opened ({reason}); nothing was changed\n"
+        )
+    assert "#1" in seeded.ok("list")
+    assert seeded.files() == before
+
+
+def test_a_data_folder_that_cannot_be_made_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "notes.txt").write_text("mine")
+    folder = tmp_path / "notes.txt" / "data"
+    message = failed(Triage(folder, capsys), "add", "x", "--pupil", "AB")
+    assert message == f"triage: {folder} cannot be used (Not a directory)\n"
+
+
+BAD_SHAPES: dict[str, Callable[[dict[str, Any]], object]] = {
+    "no events": lambda request: request.pop("events"),
+    "no pupil code": lambda request: request.pop("pupil"),
+    "a number for a pupil code": lambda request: request.update(pupil=7),
+    "an empty history": lambda request: request.update(events=[]),
+    "no classification": lambda request: request.update(events=request["events"][:1]),
+    "a moment that is not a date": lambda request: request["events"][0].update(at="yesterday"),
+    "an unknown source": lambda request: request.update(source="neighbour"),
+}
+
+
+@pytest.mark.parametrize("shape", BAD_SHAPES)
+def test_a_badly_shaped_request_is_refused_as_damage_before_any_action(seeded: Triage, shape: str) -> None:
+    # It was `internal error (KeyError)`, and an action made in that state had been saved.
+    hot = seeded.folder / "triage.json"
+    tables = json.loads(hot.read_bytes())
+    BAD_SHAPES[shape](tables["requests"]["1"])
+    hot.write_text(json.dumps(tables))
+    before = seeded.files()
+    actions = [["add", "Trist", "--pupil", "9C"], ["reopen", "2"], ["log", "30", "--activity", "admin"]]
+    for args in [*actions, ["list"], ["show", "2"], ["report"], ["list", "--all"], ["list", "--pupil", "CD"]]:
+        assert failed(seeded, *args) == (
+            f"triage: {hot} has a badly shaped request 1; it has been left untouched, "
+            "and no good backup of it was found\n"
+        ), args
+    assert seeded.files() == before
+
+
+def test_a_badly_shaped_checkpoint_is_repaired_from_its_backup(seeded: Triage) -> None:
+    backup = seeded.ok("backup").removeprefix("backup made: ").strip()
+    hot = seeded.folder / "triage.json"
+    tables = json.loads(hot.read_bytes())
+    del tables["requests"]["1"]["events"]
+    hot.write_text(json.dumps(tables))
+    assert failed(seeded, "add", "Trist", "--pupil", "9C") == (
+        f"triage: {hot} has a badly shaped request 1; it has been left untouched, and the newest good "
+        f"backup is {backup}: `triage repair` takes the file from there and keeps all that is intact\n"
+    )
+    assert seeded.ok("repair").startswith(f"triage.json: taken from backup {Path(backup).name}\n")
+    assert [r["id"] for r in seeded.json("list", "--all")["requests"]] == [1, 2]
+    assert seeded.json("add", "Trist", "--pupil", "9C")["id"] == 3
+
+
+def test_a_journal_line_with_a_badly_shaped_record_is_left_out_by_repair(seeded: Triage) -> None:
+    seeded.ok("log", "30", "--activity", "admin")
+    journal = seeded.folder / "triage.journal"
+    journal.write_bytes(journal.read_bytes().replace(b'"minutes":30', b'"minutes":"30"'))
+    before = seeded.files()
+    assert failed(seeded, "add", "Trist", "--pupil", "9C") == (
+        f"triage: {journal} has a line with a badly shaped time entry 1; it has been left untouched, "
+        "and `triage repair` keeps its intact lines and leaves out the damaged ones\n"
+    )
+    assert seeded.files() == before
+    assert "journal: 2 actions kept, 1 damaged one left out\n" in seeded.ok("repair")
+    assert seeded.json("log", "30", "--activity", "admin")["id"] == 2  # the damaged entry's number is kept
 
 
 TYPED = "8A-KL"  # a pupil code, typed where something else goes

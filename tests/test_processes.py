@@ -145,9 +145,10 @@ def test_unexpected_errors_do_not_print_pupil_data(tmp_path: Path) -> None:
     subprocess.run([*TRIAGE, "--data-dir", str(folder), "add", "secret summary", "--pupil", "SECRET-KID"],
                    check=True, capture_output=True)  # fmt: skip
     tables = orjson.loads((folder / "triage.json").read_bytes())
-    tables["requests"]["1"]["events"] = "SECRET-KID broke this"  # damage no check catches
+    tables["meta"]["1"]["next_request"] = "SECRET-KID broke this"  # damage no check catches
     (folder / "triage.json").write_bytes(orjson.dumps(tables))
-    result = subprocess.run([*TRIAGE, "--data-dir", str(folder), "show", "1"], capture_output=True, text=True,
+    result = subprocess.run([*TRIAGE, "--data-dir", str(folder), "add", "x", "--pupil", "AB"],
+                            capture_output=True, text=True,
                             env={k: v for k, v in os.environ.items() if k != "TRIAGE_DEBUG"})  # fmt: skip
     assert result.returncode == 1
     assert "internal error" in result.stderr

@@ -295,7 +295,8 @@ def test_backups_are_ordered_by_when_they_were_made_not_by_name(tmp_path: Path, 
     (root / "keep-before-upgrade").mkdir()  # a user's folder: never the newest, never pruned
     (root / "keep-before-upgrade" / "triage.json").write_bytes(b"{}")
     assert [b.name for b in store.backups()] == [
-        "20261126T093000.000000-daily", "20261126T090000.000000Z-manual"
+        "20261126T093000.000000-daily",
+        "20261126T090000.000000Z-manual",
     ]
     assert store.newest_good_backup("triage.json") == root / "20261126T090000.000000Z-manual"
     made = store.backup()
@@ -325,12 +326,47 @@ def test_an_action_that_fails_to_save_makes_no_daily_backup(caseload: Caseload, 
     with monkeypatch.context() as m:
         m.setattr(HotFile, "append", full_disk)
         for _ in range(3):
-            with pytest.raises(OSError):
+            with pytest.raises(StoreError, match=r"\(No space left on device\); nothing was saved"):
                 caseload.add("7B", "not saved")
     assert caseload.store.backups() == []
     caseload.add("7B", "saved")
     assert len(caseload.store.backups()) == 1
     assert sorted(r.summary for r in caseload.store.snapshot()[0].values()) == ["first", "saved"]
+
+
+@pytest.mark.parametrize("fails", ["write", "fsync"])
+def test_an_action_the_disk_had_no_room_for_is_taken_back_whole(
+    caseload: Caseload, monkeypatch, fails: str
+) -> None:
+    """Issue 9, items 11 and 12: an action that reports failure is not saved, not even when its
+    journal line was written whole and only the sync failed (another process would read it)."""
+    caseload.add("7B", "first")
+    caseload.add("8A", "second")
+    journal = caseload.store.dir / "triage.journal"
+    before = journal.read_bytes()
+    write, room = os.write, [40]  # bytes left on the disk: not enough for the line
+
+    def full_disk(fd: int, data: bytes) -> int:
+        if not room[0]:
+            raise OSError(28, "No space left on device")
+        written = write(fd, bytes(data[: room[0]]))
+        room[0] -= written
+        return written
+
+    def sync_full(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as m:
+        if fails == "write":
+            m.setattr(os, "write", full_disk)
+        else:
+            m.setattr(os, "fdatasync", sync_full)
+        with pytest.raises(StoreError) as caught:
+            caseload.add("9C", "not saved")
+    assert str(caught.value) == f"{journal} cannot be written (No space left on device); nothing was saved"
+    assert journal.read_bytes() == before
+    assert sorted(Store(caseload.store.dir).snapshot()[0]) == [1, 2]
+    assert caseload.add("9C", "saved").id == 3
 
 
 def test_restore_brings_a_backup_back_and_keeps_what_was_there(caseload: Caseload) -> None:
@@ -852,6 +888,57 @@ def test_a_damaged_line_in_the_middle_of_the_journal_is_refused(caseload: Caselo
     with pytest.raises(DataFileError, match="triage.journal has a damaged line"):
         Caseload.open(caseload.store.dir, clock).add("2B", "after the damage")
     assert tree(caseload.store.dir) == before
+
+
+ARCHIVE_READERS = (["reopen", "1"], ["list", "--all"], ["show", "1"], ["list", "--pupil", "7B"])
+HOT_READERS = (["add", "Trist", "--pupil", "9C"], ["urgency", "2", "now"], ["list"], ["report"])
+
+
+def _unknown_outcome(tables: dict) -> None:
+    tables["requests"]["1"]["events"][-1]["outcome"] = "lost"
+
+
+def _minutes_yes(tables: dict) -> None:
+    tables["time"]["1"]["minutes"] = True
+
+
+def _a_coffee_timer(tables: dict) -> None:
+    tables["timer"] = {"1": {"start": "2026-11-16T08:00:00", "activity": "coffee"}}
+
+
+def _a_number_that_is_not(tables: dict) -> None:
+    tables["requests"]["x2"] = tables["requests"].pop("2")
+
+
+@pytest.mark.parametrize(
+    ("file", "damage", "what", "commands"),
+    [
+        ("history-2026-11.json", _unknown_outcome, "request 1", ARCHIVE_READERS),
+        ("history-2026-11.json", _minutes_yes, "time entry 1", ARCHIVE_READERS),
+        ("triage.json", _a_coffee_timer, "timer 1", HOT_READERS),
+        ("triage.json", _a_number_that_is_not, "request without a proper number", HOT_READERS),
+    ],
+)
+def test_a_badly_shaped_record_anywhere_is_refused_by_what_reads_it(
+    caseload: Caseload, clock, capsys: pytest.CaptureFixture[str], file: str, damage, what: str, commands
+) -> None:
+    """Issue 9, item 12: it was an internal error, or a crash later, and an action had been saved.
+    An archive is checked when it is read: an action that does not need it stays as fast."""
+    clock.now = datetime(2026, 11, 2, 9, 0)
+    caseload.log(20, "conversation", request_id=caseload.add("7B", "closed long ago").id)
+    caseload.close(1)
+    clock.now = datetime(2026, 11, 16, 9, 0)  # #1 and its time move to November's archive
+    caseload.add("8A", "open")
+    folder = caseload.store.dir
+    tables = orjson.loads((folder / file).read_bytes())
+    damage(tables)
+    (folder / file).write_bytes(orjson.dumps(tables))
+    before = tree(folder)
+    message = f"triage: {folder / file} has a badly shaped {what}; it has been left untouched, and "
+    for args in commands:
+        code, out, err = run_cli(folder, capsys, *args)
+        assert (code, out, len(err.splitlines())) == (1, "", 1) and err.startswith(message), (args, err)
+    assert tree(folder) == before
 
 
 def test_a_symlinked_backups_folder_is_refused_and_what_it_leads_to_left_alone(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import fcntl
 import os
 import subprocess
@@ -145,6 +146,82 @@ async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, m
         assert "No space left on device" in screen_text(app)
         assert "Not saved: could not write triage.json" in notices(app)
     assert shell(folder, clock).open_requests() == []
+
+
+def full_disk(monkeypatch, folder: Path) -> None:
+    """Writes into `folder` fail as on a full disk; the store writes its files with os.write."""
+    write = os.write
+
+    def full(fd: int, data: bytes) -> int:
+        if os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}/"):
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return write(fd, data)
+
+    monkeypatch.setattr(os, "write", full)
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Not saved: {journal} cannot be written (No space left on device); nothing was saved"),
+        ("nb", "Ikke lagret: disken er full, så {journal} kunne ikke lagres; frigjør plass og prøv igjen"),
+    ],
+)
+async def test_a_full_disk_keeps_the_form_and_what_was_typed(
+    folder, clock, three, monkeypatch, language, said
+) -> None:
+    # Issue 9, item 11: it closed the app, and the form with it.
+    journal = folder / "triage.journal"
+    before = journal.read_bytes()
+    app = make_app(folder, clock, language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        with monkeypatch.context() as m:
+            full_disk(m, folder)
+            await pilot.press("a")
+            await typed(pilot, "7B-ER")
+            await pilot.press("tab", "tab")
+            await typed(pilot, "Worried")
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, Form)
+            values = app.screen.values()
+            assert (values["pupil"], values["summary"]) == ("7B-ER", "Worried")
+            assert notices(app).splitlines()[-1] == said.format(journal=journal)
+            assert journal.read_bytes() == before
+        await pilot.press("enter")  # the disk has room again
+        await settle(pilot)
+        assert isinstance(app.screen, QueueScreen)
+    saved = {r.id: (r.pupil, r.summary) for r in shell(folder, clock).open_requests()}
+    assert saved[4] == ("7B-ER", "Worried")
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Not saved: the duration is out of range; a duration is 1 minute to 24 hours"),
+        ("nb", "Ikke lagret: en varighet er fra 1 minutt til 24 timer"),
+    ],
+)
+async def test_a_huge_duration_keeps_the_form_and_what_was_typed(
+    folder, clock, three, language, said
+) -> None:
+    # Issue 9, item 11: a 400-digit duration closed the app, and the form with it.
+    app = make_app(folder, clock, language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("l")
+        app.screen.query_one("#duration").value = "9" * 400
+        await pilot.press("tab", "d", "tab")  # documentation
+        await typed(pilot, "notes")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, Form)
+        values = app.screen.values()
+        assert (values["duration"], values["activity"]) == ("9" * 400, "documentation")
+        assert values["note"] == "notes"
+        assert notices(app).splitlines()[-1] == said
+    assert shell(folder, clock).recent_entries() == []
 
 
 # -- classifying, postponing, closing ------------------------------------------------------

@@ -20,6 +20,7 @@ from typing import Any
 from ..core.calendar import Break
 from ..core.errors import TriageError
 from ..core.settings import Settings
+from .errors import FileAccessError
 from .files import read_no_link
 
 CONFIG_NAME = "config.toml"
@@ -35,6 +36,8 @@ def load_settings(data_dir: Path) -> Settings:
         raw = tomllib.loads(read_no_link(path).decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as e:
         raise TriageError(f"{path}: {e}") from None
+    except OSError as e:
+        raise FileAccessError(e, "nothing was changed", path, "read") from None
     return settings_from(raw, path)
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import errno
 from pathlib import Path
 
 
@@ -42,3 +43,31 @@ class DataFileError(StoreError):
         super().__init__(f"{path} {problem}; it has been left untouched, and {hint}")
         self.path = path
         self.backup = backup
+
+
+class FileAccessError(StoreError):
+    """The system would not let a file of the data folder be read or written: a full disk, a
+    read-only folder, a folder where the file should be. The message names the file and says
+    what became of the action, never what the file holds; `key` and `values` let the app say
+    it in the user's language."""
+
+    _KEYS = {
+        errno.ENOSPC: "disk_full",
+        errno.EDQUOT: "disk_full",
+        errno.EROFS: "read_only",
+        errno.EACCES: "no_access",
+        errno.EPERM: "no_access",
+        errno.EISDIR: "is_folder",
+    }
+
+    def __init__(self, error: OSError, outcome: str = "", path: Path | None = None, doing: str = "") -> None:
+        """`outcome`: what became of the action, if known; `path`: the file, if `error` does
+        not name it; `doing`: what could not be done to it, if not written."""
+        where = str(path or (error.filename if isinstance(error.filename, str) else "a file"))
+        doing = doing or ("used" if error.errno in (errno.EISDIR, errno.ENOTDIR) else "written")
+        reason = error.strerror or type(error).__name__
+        message = f"{where} cannot be {doing} ({reason})"
+        super().__init__(f"{message}; {outcome}" if outcome else message)
+        self.path = where
+        self.key = self._KEYS.get(error.errno or 0, "file_error")
+        self.values = {"path": where, "reason": reason}

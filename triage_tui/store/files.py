@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import time
-from contextlib import suppress
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
-from .errors import StoreBusy, SymlinkRefused
+from .errors import FileAccessError, StoreBusy, SymlinkRefused
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
@@ -43,10 +45,24 @@ def open_no_link(path: Path, flags: int, mode: int = FILE_MODE) -> int:
     if not _NOFOLLOW:  # pragma: no cover - Windows
         refuse_link(path)
     try:
-        return os.open(path, flags | _NOFOLLOW, mode)
+        fd = os.open(path, flags | _NOFOLLOW, mode)
     except OSError:
         refuse_link(path)  # O_NOFOLLOW fails with ELOOP (EMLINK on some BSDs) on a link
         raise
+    if stat.S_ISDIR(os.fstat(fd).st_mode):  # a folder opens for reading, and its reads name no file
+        os.close(fd)
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+    return fd
+
+
+@contextmanager
+def naming(path: Path) -> Iterator[None]:
+    """Let an OSError in the block name `path`, the file the user knows: a full disk shows up
+    in a write on a descriptor, which names no file, or on a temp file."""
+    try:
+        yield
+    except OSError as e:
+        raise OSError(e.errno, e.strerror, str(path)) from e  # of the same kind: FileNotFoundError...
 
 
 def read_no_link(path: Path) -> bytes:
@@ -62,31 +78,33 @@ def atomic_write(path: Path, data: bytes) -> None:
     at `path` is replaced, not followed: the rename puts the new file in its place.
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
-    try:
+    with naming(path):
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-    except BaseException:
-        with suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
+            try:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view) :]
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            os.replace(tmp, path)
+        except BaseException:
+            with suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
     fsync_dir(path.parent)
 
 
 def fsync_dir(path: Path) -> None:
     if os.name == "nt":  # Windows cannot open a folder; its renames are durable on return
         return
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    with naming(path):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def stale_temps(directory: Path) -> list[Path]:
@@ -103,7 +121,10 @@ class FileLock:
         self._fd: int | None = None
 
     def __enter__(self) -> FileLock:
-        fd = open_no_link(self.path, os.O_RDWR | os.O_CREAT)
+        try:
+            fd = open_no_link(self.path, os.O_RDWR | os.O_CREAT)
+        except OSError as e:  # taken first, so nothing has been done yet
+            raise FileAccessError(e, "nothing was changed", self.path, "opened") from None
         deadline = time.monotonic() + self.timeout
         delay = 0.001
         while True:

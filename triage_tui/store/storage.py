@@ -54,7 +54,6 @@ from .datafile import (
     signature,
 )
 from .errors import DataFileError, FileAccessError, StoreError, SymlinkRefused
-from .shape import misshapen
 from .files import (
     FILE_MODE,
     FileLock,
@@ -67,6 +66,7 @@ from .files import (
     refuse_link,
     stale_temps,
 )
+from .shape import misshapen
 
 HOT_NAME = "triage.json"
 JOURNAL_NAME = "triage.journal"
