@@ -25,11 +25,15 @@ class Clock:
 
 
 @pytest.fixture(autouse=True, scope="session")
-def utc_machine():
-    """Every test runs, and starts its processes, in UTC, whatever the machine's zone: stored
-    instants carry the UTC offset of the local time zone (see `local_zone` for others)."""
+def plain_machine():
+    """Every test runs, and starts its processes, in UTC and in English, whatever the
+    machine's zone and language: stored instants carry the UTC offset of the local time zone
+    (see `local_zone` for others), and the language follows $LANG unless a test sets it."""
     os.environ["TZ"] = "UTC"
     time.tzset()
+    for name in ("LC_ALL", "LC_MESSAGES"):
+        os.environ.pop(name, None)
+    os.environ["LANG"] = "C.UTF-8"
 
 
 @pytest.fixture

@@ -19,6 +19,7 @@ outside it.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -26,7 +27,8 @@ import pytest
 
 from triage_tui.caseload import Caseload
 from triage_tui.core.errors import TriageError
-from triage_tui.core.review import Week, anonymise
+from triage_tui.core.review import Week, WeeklyReview, anonymise
+from triage_tui.i18n import Messages
 
 W20 = Week(2026, 20)
 REVIEWED = datetime(2026, 5, 20, 10, 0)
@@ -79,11 +81,18 @@ def record(caseload: Caseload, clock, live: bool) -> None:
 
 
 @pytest.fixture
-def after_the_fact(tmp_path: Path, clock) -> dict:
+def w20(tmp_path: Path, clock) -> WeeklyReview:
+    """The week recorded after the fact, as the review reads it."""
     clock.now = REVIEWED
     caseload = Caseload.open(tmp_path / "after", clock)
     record(caseload, clock, live=False)
     return caseload.review(W20)
+
+
+@pytest.fixture
+def after_the_fact(w20: WeeklyReview) -> dict:
+    """The same, as the JSON the CLI prints."""
+    return w20.as_json()
 
 
 def test_the_ids_follow_the_order_typed(after_the_fact) -> None:
@@ -167,14 +176,14 @@ def test_waits_by_source(after_the_fact) -> None:
 def test_the_same_week_recorded_live_gives_the_same_review(tmp_path: Path, clock, after_the_fact) -> None:
     caseload = Caseload.open(tmp_path / "live", clock)
     record(caseload, clock, live=True)
-    assert caseload.review(W20) == after_the_fact
+    assert caseload.review(W20).as_json() == after_the_fact
 
 
 def test_a_week_under_way_speaks_as_of_now(tmp_path: Path, clock) -> None:
     caseload = Caseload.open(tmp_path / "data", clock)
     clock.now = at("12T12:00")  # Tuesday of W20
     caseload.add("A1", "x", urgency="tomorrow", at=at("12T08:00"))  # target Wed 13.05: not passed
-    review = caseload.review(W20)
+    review = caseload.review(W20).as_json()
     assert review["as_of"] == "2026-05-12T12:00"
     assert review["targets"]["tomorrow"] == {"due": 1, "met": 0, "pending": 1}
     assert review["breaches"] == [] and review["slips"] == []
@@ -182,14 +191,14 @@ def test_a_week_under_way_speaks_as_of_now(tmp_path: Path, clock) -> None:
 
 
 def test_a_week_with_no_data(tmp_path: Path, clock) -> None:
-    review = Caseload.open(tmp_path / "data", clock).review(Week(2026, 2))
+    review = Caseload.open(tmp_path / "data", clock).review(Week(2026, 2)).as_json()
     assert review["received"]["total"] == 0 and review["time"]["total_minutes"] == 0
     assert review["time"]["direct_share"] is None
     assert review["breaches"] == review["open_at_end"] == review["slips"] == []
 
 
-def test_anonymised_reviews_keep_no_codes_or_reasons(after_the_fact) -> None:
-    shared = anonymise(after_the_fact)
+def test_anonymised_reviews_keep_no_codes_or_reasons(w20: WeeklyReview) -> None:
+    shared = anonymise(w20).as_json()
     text = repr(shared)
     for secret in ("A1", "B2", "C3", "D4", "teacher follows up", "PPT meeting"):
         assert secret not in text
@@ -258,8 +267,8 @@ def test_report_text_reads_like_a_letter(recorded: Path, capsys) -> None:
     assert code == 0
     for line in (
         "Week 20, 2026 (Mon 11.05 – Sun 17.05)",
-        "I logged 2 h 15. Most went to meeting 1 h 00, parent-guidance 0 h 45, conversation 0 h 30.",
-        "By urgency: now 0 h 00, tomorrow 0 h 45, later 0 h 30, not tied to a request 1 h 00.",
+        "I logged 2 h 15. Most went to meeting 1 h 00, parent guidance 45 min, conversation 30 min.",
+        "By urgency: now 0 min, tomorrow 45 min, later 30 min, not tied to a request 1 h 00.",
         "I logged 2 h 15 of 37 h 30 contract hours (6 %).",
         "3 requests came in: 2 now, 1 tomorrow, 0 later.",
         "Targets for 'now': 1 of 2 reached in time.",
@@ -339,7 +348,8 @@ def test_reading_only_what_a_week_needs_gives_the_full_answer(tmp_path: Path) ->
     assert len(caseload.store.archive_months()) >= 12
     for week in (Week(2026, 48), Week(2026, 40), Week(2025, 50), Week(2025, 3), Week(2024, 47)):
         full = weekly_review(week, requests.values(), entries.values(), now, caseload.calendar, 37.5)
-        assert caseload.review(week) == full, str(week)
+        full = full.as_json()
+        assert caseload.review(week).as_json() == full, str(week)
 
 
 # -- found in review -----------------------------------------------------------------------
@@ -356,8 +366,9 @@ def test_time_on_an_old_request_and_contact_before_recording_keep_their_class(tm
     caseload.log(40, "conversation", request_id=None, start=at("08T10:00"))
     caseload.add("EARLY", "talked before writing it down", source="teacher", urgency="now", at=at("11T08:00"))
     caseload.log(30, "conversation", request_id=2, start=at("08T13:00"))  # W19, before #2 was recorded
-    assert caseload.review(W20)["time"]["by_urgency"] == {"now": 45, "tomorrow": 0, "later": 0, "unlinked": 0}
-    w19 = caseload.review(Week(2026, 19))
+    by_urgency = caseload.review(W20).as_json()["time"]["by_urgency"]
+    assert by_urgency == {"now": 45, "tomorrow": 0, "later": 0, "unlinked": 0}
+    w19 = caseload.review(Week(2026, 19)).as_json()
     assert w19["time"]["by_urgency"] == {"now": 30, "tomorrow": 0, "later": 0, "unlinked": 40}
     assert w19["waits_by_source"] == {"teacher": {"count": 1, "median_school_days": 0}}
 
@@ -370,7 +381,7 @@ def test_a_distant_target_of_a_long_horizon_is_found(tmp_path: Path, clock) -> N
     request = caseload.add("FAR", "can wait long", at=datetime(2026, 1, 5, 9, 0))
     caseload.close(request.id, at=datetime(2026, 1, 6, 9, 0))
     target = request.target_due  # 60 school days after 05.01
-    review = caseload.review(Week.of(target))
+    review = caseload.review(Week.of(target)).as_json()
     assert review["targets"]["later"] == {"due": 1, "met": 1, "pending": 0}
 
 
@@ -380,10 +391,10 @@ def test_the_week_ends_before_monday_midnight(tmp_path: Path, clock) -> None:
     caseload.add("A", "open all week", at=at("11T09:00"))
     caseload.close(1, "withdrawn", at=at("18T00:00"))  # the first moment of W21
     caseload.add("B", "came in on Monday night", at=at("18T00:00"))
-    review = caseload.review(W20)
+    review = caseload.review(W20).as_json()
     assert [o["pupil"] for o in review["open_at_end"]] == ["A"]
     assert review["as_of"] == "2026-05-17T23:59"
-    assert caseload.review(Week(2026, 21))["closed_without_contact"] == [
+    assert caseload.review(Week(2026, 21)).as_json()["closed_without_contact"] == [
         {"id": 1, "pupil": "A", "outcome": "withdrawn"}
     ]
 
@@ -395,7 +406,8 @@ def test_a_request_closed_twice_in_a_week_is_listed_once(tmp_path: Path, clock) 
     caseload.close(1, "no-action", at=at("11T10:00"))
     caseload.reopen(1, at=at("12T09:00"))
     caseload.close(1, "withdrawn", at=at("12T10:00"))
-    assert caseload.review(W20)["closed_without_contact"] == [{"id": 1, "pupil": "A", "outcome": "withdrawn"}]
+    silent = caseload.review(W20).as_json()["closed_without_contact"]
+    assert silent == [{"id": 1, "pupil": "A", "outcome": "withdrawn"}]
 
 
 def test_an_alias_never_reads_as_another_pupil_s_code(tmp_path: Path, clock, capsys) -> None:
@@ -403,7 +415,7 @@ def test_an_alias_never_reads_as_another_pupil_s_code(tmp_path: Path, clock, cap
     caseload = Caseload.open(tmp_path / "data", clock)
     caseload.add("P2", "first", urgency="now", at=at("11T09:00"))
     caseload.add("P1", "second", urgency="now", at=at("11T09:30"))
-    shared = anonymise(caseload.review(W20))
+    shared = anonymise(caseload.review(W20)).as_json()
     assert [o["pupil"] for o in shared["open_at_end"]] == ["P3", "P4"]
 
 
@@ -436,7 +448,7 @@ def test_anonymising_a_week_with_a_pupil_s_own_request_first_contacted(tmp_path:
         )
         assert (code, err) == (0, "")
         assert "7B-ER" not in out and "secret" not in out
-    shared = anonymise(caseload.review(W20))
+    shared = anonymise(caseload.review(W20)).as_json()
     assert shared["waits_by_source"] == {"pupil": {"count": 1, "median_school_days": 0}}
 
 
@@ -504,8 +516,13 @@ def follow_ups_folder(tmp_path: Path, clock) -> Path:
 
 
 @pytest.fixture
-def follow_ups_week(follow_ups_folder: Path, clock) -> dict:
+def follow_ups_review(follow_ups_folder: Path, clock) -> WeeklyReview:
     return Caseload.open(follow_ups_folder, clock).review(W20)
+
+
+@pytest.fixture
+def follow_ups_week(follow_ups_review: WeeklyReview) -> dict:
+    return follow_ups_review.as_json()
 
 
 def test_next_steps_kept_on_time_or_late_and_never_one_postponed_before_its_day(follow_ups_week) -> None:
@@ -533,7 +550,7 @@ def test_a_late_next_step_not_reached_by_the_week_s_end_says_so(follow_ups_folde
     requests, entries = caseload.store.everything()
     sunday = datetime(2026, 5, 17, 20, 0)
     so_far = [e for e in entries.values() if e.start <= sunday]
-    review = weekly_review(W20, requests.values(), so_far, sunday, caseload.calendar, 37.5)
+    review = weekly_review(W20, requests.values(), so_far, sunday, caseload.calendar, 37.5).as_json()
     assert review["follow_ups"][2] == {"id": 3, "pupil": "E5", "next_step": "2026-05-15", "contact": None,
                                        "on_time": False, "school_days_late": None}  # fmt: skip
 
@@ -564,7 +581,7 @@ def test_a_close_is_no_contact_and_a_close_undone_handles_nothing(follow_ups_wee
 def test_follow_ups_recorded_live_give_the_same_review(tmp_path: Path, clock, follow_ups_week) -> None:
     caseload = Caseload.open(tmp_path / "live", clock)
     record_follow_ups(caseload, clock, live=True)
-    assert caseload.review(W20) == follow_ups_week
+    assert caseload.review(W20).as_json() == follow_ups_week
 
 
 def test_the_letter_tells_the_follow_ups_and_the_quiet_cases(follow_ups_folder: Path, capsys) -> None:
@@ -581,7 +598,7 @@ def test_the_letter_tells_the_follow_ups_and_the_quiet_cases(follow_ups_folder: 
         "  • #1 H8: not seen for 12 school days (last contact Mon 27.04), no next step\n",
         "  • #2 G7: not seen for 10 school days (last contact Wed 29.04), next step Fri 22.05\n",
         "#2 G7: postponed Tue 12.05 → Fri 22.05 — class trip",
-        "#5 I9 (no-action)",
+        "#5 I9 (no action)",
         "from pupil: a median of 2 school days (1 request)",
     ):
         assert line in out, line
@@ -637,8 +654,10 @@ def test_anonymised_follow_ups_and_quiet_cases_name_no_one(
     assert "P5" in out  # E5's alias, in the follow-ups
 
 
-def test_anonymise_aliases_the_follow_ups_and_quiet_cases_as_everywhere_else(follow_ups_week) -> None:
-    shared = anonymise(follow_ups_week)
+def test_anonymise_aliases_the_follow_ups_and_quiet_cases_as_everywhere_else(
+    follow_ups_review, follow_ups_week
+) -> None:
+    shared = anonymise(follow_ups_review).as_json()
     # Aliases in order of appearance: J1 P1 (breaches), G7 P2 (postponements), then the open
     # requests, longest waiting first: F6 P3, H8 P4, E5 P5; I9 P6 (closed without contact).
     assert [(o["id"], o["pupil"]) for o in shared["open_at_end"]] == [
@@ -662,7 +681,7 @@ def test_a_next_step_kept_early_on_a_case_closed_before_its_week_is_found(tmp_pa
     caseload.log(30, "conversation", request_id=1, start=at("04T10:00"), next_step=date(2026, 5, 11))
     caseload.log(20, "conversation", request_id=1, start=at("07T09:00"))  # before the step's day
     caseload.close(1, at=at("08T12:00"))
-    assert caseload.review(W20)["follow_ups"] == [
+    assert caseload.review(W20).as_json()["follow_ups"] == [
         {"id": 1, "pupil": "K2", "next_step": "2026-05-11", "contact": "2026-05-07", "on_time": True,
          "school_days_late": None}
     ]  # fmt: skip
@@ -722,10 +741,13 @@ def test_csv_neutralises_a_leading_tab_or_return_but_keeps_negative_numbers(tmp_
     from triage_tui.report import tables
 
     review = hostile_week(tmp_path / "data", clock).review(W20)
-    review["downgrades"][0]["why"] = "\tnote"
-    review["downgrades"][1]["why"] = "\r=cmd"
-    review["time"]["total_minutes"] = -3  # as a balance would be
-    out = csv_tables(tables(review))
+    first, second, *rest = review.downgrades
+    review = replace(
+        review,
+        downgrades=(replace(first, why="\tnote"), replace(second, why="\r=cmd"), *rest),
+        time=replace(review.time, total_minutes=-3),  # as a balance would be
+    )
+    out = csv_tables(tables(review, Messages("en")))
     assert [d["why"] for d in out["downgrades"]][:2] == ["'\\tnote", "'\\r=cmd"]
     assert out["time"] == [{"total_minutes": "-3", "direct_share": "", "contract_minutes": "2250"}]
 
@@ -789,5 +811,5 @@ def test_json_output_spells_out_del_and_c1_controls(tmp_path: Path, clock, capsy
     code, out, _ = report(tmp_path / "data", capsys, "--week", "2026-W20", "--format", "json")
     assert code == 0 and json_controls(out) == []
     review = json.loads(out)
-    assert review == caseload.review(W20)
+    assert review == caseload.review(W20).as_json()
     assert (review["downgrades"][0]["pupil"], review["downgrades"][0]["why"]) == ("Z9\x90", why)

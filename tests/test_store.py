@@ -181,7 +181,7 @@ def test_time_taken_back_after_it_came_back_from_the_archive_stays_gone(caseload
     caseload.unlog(entry.id)
     assert caseload.store.everything()[1] == {}
     assert caseload.find(old.id)[1] == []
-    assert Caseload.open(caseload.store.dir, clock).review(Week(2026, 45))["time"]["total_minutes"] == 0
+    assert Caseload.open(caseload.store.dir, clock).review(Week(2026, 45)).time.total_minutes == 0
 
 
 def test_a_writer_stopped_before_it_took_the_archive_copy_out_leaves_it_for_the_next(

@@ -20,7 +20,7 @@ from .store import Store
 from .store.config import load_settings
 
 if TYPE_CHECKING:
-    from .core.review import Week
+    from .core.review import Week, WeeklyReview
 
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
 Clock = Callable[[], datetime]
@@ -287,7 +287,7 @@ class Caseload:
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())
 
-    def review(self, week: Week) -> dict[str, Any]:
+    def review(self, week: Week) -> WeeklyReview:
         """The weekly review of `week`, as of its end (or now, for the week under way)."""
         from .core.review import weekly_review  # not needed to start the app or capture
 

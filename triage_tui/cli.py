@@ -16,14 +16,15 @@ from typing import Any, NoReturn
 
 from . import __version__
 from .core.errors import TriageError
-from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry, is_downgrade
+from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
 from .core.text import inert_json, printable
+from .i18n import Messages
+from .present import entry_line, event_line, marks, request_heading
 
 EXIT_STORE = 1
 EXIT_BAD_INPUT = 2
 APP_NAME = "triage-tui"
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
 # argparse's messages that quote what was typed, which may be pupil text: (pattern, replacement).
@@ -188,6 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("report", "the weekly review: what got pushed aside, and where the time went")
     p.add_argument("--week", metavar="YYYY-Www", help="an ISO week like 2026-W47 (default: this week)")
     p.add_argument("--format", default="text", choices=("text", "md", "json", "csv"))
+    p.add_argument("--lang", choices=("en", "nb"), help="the report's language (default: the setting)")
     p.add_argument(
         "--anonymise",
         "--anonymize",
@@ -240,10 +242,11 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
     from .store import StoreError
     from .store.errors import FileAccessError
 
+    t = _messages(args)
     try:
-        return run(args, clock or system_clock())
+        return run(args, clock or system_clock(), t)
     except TriageError as e:
-        print(f"triage: {printable(str(e))}", file=sys.stderr)
+        print(f"triage: {printable(t.error(e, echo=False))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except StoreError as e:
         print(f"triage: {printable(str(e))}", file=sys.stderr)
@@ -265,6 +268,19 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
         return EXIT_STORE
 
 
+def _messages(args: argparse.Namespace) -> Messages:
+    """The words in the language asked for (`--lang`), else the setting, else $LANG."""
+    from .i18n import Messages, language_for
+    from .store import StoreError
+    from .store.config import load_settings
+
+    try:
+        configured = load_settings(data_dir(args)).language
+    except (TriageError, StoreError, OSError):  # said when the command needs the settings
+        configured = None
+    return Messages(getattr(args, "lang", None) or language_for(configured))
+
+
 def _backups_kept(folder: Path) -> int | None:
     """`backups_kept` from the settings; None (prune nothing) while they cannot be read."""
     from .store import StoreError
@@ -276,7 +292,7 @@ def _backups_kept(folder: Path) -> int | None:
         return None
 
 
-def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
+def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) -> int:
     from .caseload import Caseload
     from .store import Store
 
@@ -294,25 +310,24 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
             for backup in store.backups():
                 print(backup.name)
             if not store.backups():
-                print("no backups yet: one is made before the first change of each day")
+                print(t("cli.no_backups"))
         else:
-            print(f"backup made: {store.backup('manual')}")
+            print(t("cli.backup_made", path=store.backup("manual")))
         return 0
     if args.command == "restore":
         restored, before = store.restore(args.backup)
-        print(f"restored {restored.name}; what was there before is kept in backup {before.name}")
+        print(t("cli.restored", name=restored.name, before=before.name))
         return 0
     if args.command == "repair":
         repaired = store.repair()
         if repaired is None:
-            print("nothing to repair: every data file reads, and so does every line of the journal")
+            print(t("cli.nothing_to_repair"))
             return 0
         for name, backup in repaired.replaced.items():
-            print(f"{name}: taken from backup {backup.name}")
-        damaged = f", {repaired.damaged} damaged one{'s' * (repaired.damaged != 1)} left out"
-        print(f"journal: {repaired.replayed} action{'s' * (repaired.replayed != 1)} kept"
-              + damaged * bool(repaired.damaged))  # fmt: skip
-        print(f"what was there before is kept in backup {repaired.before.name}")
+            print(t("cli.repaired_file", name=name, backup=backup.name))
+        damaged = ", " + t.n("cli.damaged_lines", repaired.damaged) if repaired.damaged else ""
+        print(t.n("cli.kept_lines", repaired.replayed) + damaged)
+        print(t("cli.kept_before", name=repaired.before.name))
         return 0
 
     caseload = Caseload.open(folder, clock)
@@ -320,18 +335,18 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     at = _when("--at", parse_moment, args.at, now, caseload.calendar) if getattr(args, "at", None) else None
     command = args.command
     if command == "list":
-        return _list(caseload, args)
+        return _list(caseload, args, t)
     if command == "report":
-        return _report(caseload, args)
+        return _report(caseload, args, t)
     if command == "show":
         request, entries = caseload.find(args.id)
-        return _print_request(caseload, request, entries, args.json, history=True)
+        return _print_request(caseload, request, entries, args, t, history=True)
     if command == "unlog":
         entry = caseload.unlog(args.entry)
-        _print_json(entry.as_json()) if args.json else print(f"took back {_entry_line(entry)}")
+        _print_json(entry.as_json()) if args.json else print(t("cli.took_back", entry=entry_line(t, entry)))
         return 0
     if command in ("log", "start", "stop"):
-        return _time(caseload, args, at)
+        return _time(caseload, args, at, t)
 
     if command == "add":
         request = caseload.add(args.pupil, " ".join(args.summary), source=args.source,
@@ -355,14 +370,13 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime]) -> int:
     else:  # pragma: no cover - argparse refuses unknown commands
         raise AssertionError(command)
     # A request just added has no time yet: no need to read it back.
-    return _print_request(caseload, request, [] if command == "add" else None, args.json, history=False)
+    return _print_request(caseload, request, [] if command == "add" else None, args, t, history=False)
 
 
-def _ask_when_stopped(since: datetime, caseload: Any) -> datetime | None:
+def _ask_when_stopped(since: datetime, caseload: Any, t: Messages) -> datetime | None:
     """Ask on the terminal when a timer left running past its day stopped (None: no answer).
     A time alone is on the day it started."""
-    print(f"The timer has run since {since:%a %d.%m %H:%M}. When did it stop (for example 15:00)? ",
-          end="", file=sys.stderr, flush=True)  # fmt: skip
+    print(t("cli.ask_stop", since=t.moment(since)), end=" ", file=sys.stderr, flush=True)
     answer = sys.stdin.readline().strip()
     if not answer:
         return None
@@ -372,7 +386,7 @@ def _ask_when_stopped(since: datetime, caseload: Any) -> datetime | None:
     return parse_moment(answer, caseload.now(), caseload.calendar)
 
 
-def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
+def _time(caseload: Any, args: argparse.Namespace, at: datetime | None, t: Messages) -> int:
     step = None
     if getattr(args, "next", None):
         # Counted from --at, as `next` and `postpone` count: after the fact gives the same date as live.
@@ -380,7 +394,7 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
     if args.command == "log":
         entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at,
                              next_step=step)  # fmt: skip
-        _print_json(entry.as_json()) if args.json else print(f"logged {_entry_line(entry)}")
+        _print_json(entry.as_json()) if args.json else print(t("cli.logged", entry=entry_line(t, entry)))
         return 0
     if args.command == "start":
         timer, stopped = caseload.start_timer(args.id, activity=args.activity, at=at)
@@ -388,46 +402,48 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None) -> int:
             _print_json({"timer": timer.as_json(), "stopped": stopped.as_json() if stopped else None})
             return 0
         if stopped:
-            print(f"stopped the running timer and logged {_entry_line(stopped)}")
-        on = f" on #{timer.request_id}" if timer.request_id else ""
-        print(f"timer started{on} at {timer.start:%H:%M} ({timer.activity})")
+            print(t("cli.stopped_first", entry=entry_line(t, stopped)))
+        on = t("entry.on", id=timer.request_id) if timer.request_id else ""
+        activity = t(f"activity.{timer.activity}")
+        print(t("cli.timer_started", on=on, start=f"{timer.start:%H:%M}", activity=activity))
         return 0
     try:
         entry = caseload.stop_timer(at=at, next_step=step)
     except TriageError as e:
         if e.key != "timer_overnight" or not sys.stdin.isatty():
             raise
-        stop = _ask_when_stopped(e.values["since"], caseload)  # as the app asks
+        stop = _ask_when_stopped(e.values["since"], caseload, t)  # as the app asks
         if stop is None:
-            print("the timer keeps running", file=sys.stderr)
+            print(t("cli.timer_keeps_running"), file=sys.stderr)
             return 0
         entry = caseload.stop_timer(at=stop, next_step=step)
     if args.json:
         _print_json(entry.as_json() if entry else {"logged": None})
     elif entry is None:
-        print("timer stopped after less than a minute: nothing logged")
+        print(t("msg.timer_discarded"))
     else:
-        print(f"timer stopped; logged {_entry_line(entry)}")
+        print(t("cli.timer_stopped", entry=entry_line(t, entry)))
     return 0
 
 
-def _report(caseload: Any, args: argparse.Namespace) -> int:
+def _report(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
     from .core.review import Week, anonymise
     from .report import letter, tables
 
     this_week = Week.of(caseload.now().date())
     week = Week.parse(args.week) if args.week else this_week
     if week > this_week:
-        raise TriageError(f"{week} has not begun yet; this week is {this_week}")
+        raise TriageError(f"{week} has not begun yet; this week is {this_week}", "week_ahead",
+                          week=str(week), this_week=str(this_week))  # fmt: skip
     review = caseload.review(week)
     if args.anonymise:
         review = anonymise(review)
     if args.format == "json":
-        _print_json(review)
+        _print_json(review.as_json())
     elif args.format == "csv":
-        sys.stdout.write(tables(review))
+        sys.stdout.write(tables(review, t))
     else:
-        sys.stdout.write(printable_lines(letter(review, markdown=args.format == "md")))
+        sys.stdout.write(printable_lines(letter(review, t, markdown=args.format == "md")))
     return 0
 
 
@@ -436,7 +452,7 @@ def printable_lines(text: str) -> str:
     return "\n".join(printable(line) for line in text.split("\n"))
 
 
-def _list(caseload: Any, args: argparse.Namespace) -> int:
+def _list(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
     if args.all or args.pupil:
         requests, entries = caseload.all_requests(args.pupil)
     else:
@@ -455,104 +471,68 @@ def _list(caseload: Any, args: argparse.Namespace) -> int:
     for lane, members in lanes.items():
         if lane == "closed" and not (args.all or args.pupil):
             continue
-        print(f"{lane.upper()} ({len(members)})")
+        print(f"{t(f'lane.{lane}').upper()} ({len(members)})")
         for info in members:
-            print("  " + _list_line(info))
+            print("  " + _list_line(t, info))
         if not members:
-            print("  (none)")
+            print(f"  {t('cli.none')}")
     if timer:
-        minutes = timer.minutes_at(caseload.now())
-        on = f" on #{timer.request_id}" if timer.request_id else ""
-        print(f"timer running{on}: {minutes} min ({timer.activity}) since {timer.start:%H:%M}")
+        on = t("entry.on", id=timer.request_id) if timer.request_id else ""
+        print(t("cli.timer_running", on=on, time=t.minutes(timer.minutes_at(caseload.now())),
+                activity=t(f"activity.{timer.activity}"), start=f"{timer.start:%H:%M}"))  # fmt: skip
     return 0
 
 
-def _list_line(info: dict[str, Any]) -> str:
+def _list_line(t: Messages, info: dict[str, Any]) -> str:
     """One request in `triage list`: who, what, and why it stands where it does."""
     if info["status"] == "closed":
-        state, when = info["outcome"], f"closed, {info['minutes']} min logged"
+        state = t(f"outcome.{info['outcome']}")
+        when = t("cli.closed_with", time=t.minutes(info["minutes"]))
     elif info["phase"] == "waiting":
-        state, when = "new", f"due {_day(info['due'])}, waited {info['waiting_school_days']} school days"
+        state = t("contact.new")
+        when = t("cli.due_waited", due=t.date(date.fromisoformat(info["due"])),
+                 days=t.n("n.school_days", info["waiting_school_days"]))  # fmt: skip
     else:
-        step = f"next {_day(info['next_step'])}" if info["next_step"] else "no next step"
-        state, when = "follow-up", f"{step}, last seen {_day(info['last_contact'][:10])}"
-    marks = [m for m in ("overdue",) if info["overdue"]]
-    marks += [m for m, kind in (("downgraded", "classified"), ("postponed", "postponed"))
-              if any(e["type"] == kind and (kind != "classified" or _downgrade(e))
-                     for e in info["events"])]  # fmt: skip
-    return (f"#{info['id']:<5} {printable(info['pupil']):<10} {info['source']:<9} {info['urgency']:<8} "
-            f"{state:<9}  {when}  {printable(info['summary'])}"
-            f"{'  [' + ', '.join(marks) + ']' if marks else ''}")  # fmt: skip
+        step = info["next_step"]
+        state = t("cli.follow_up")
+        next_step = (t("review.next_step", day=t.date(date.fromisoformat(step))) if step
+                     else t("review.no_next_step"))  # fmt: skip
+        when = t("cli.step_seen", step=next_step, seen=t.date(date.fromisoformat(info["last_contact"][:10])))
+    found = marks(t, info)
+    return (f"#{info['id']:<5} {printable(info['pupil']):<10} {t('source.' + info['source']):<9} "
+            f"{t('urgency.' + info['urgency']):<8} {state:<9}  {when}  {printable(info['summary'])}"
+            f"{'  [' + ', '.join(found) + ']' if found else ''}")  # fmt: skip
 
 
-def _downgrade(event: dict[str, Any]) -> bool:
-    return is_downgrade(event["from"], event["to"])
-
-
-def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | None, as_json: bool,
-                   history: bool) -> int:  # fmt: skip
+def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | None,
+                   args: argparse.Namespace, t: Messages, history: bool) -> int:  # fmt: skip
     info = caseload.describe(request, entries)
-    if as_json:
+    if args.json:
         _print_json(info)
         return 0
-    if info["status"] == "closed":
-        status = info["outcome"]
-    elif info["phase"] == "waiting":
-        status = f"{info['lane']} lane · new, no contact yet"
-    else:
-        step = f"next step {_day(info['next_step'])}" if info["next_step"] else "no next step"
-        status = f"{info['lane']} lane · follow-up, {step}"
-    print(f"#{request.id} {printable(request.pupil)} · {request.urgency} · due {_day(request.due)} · "
-          f"{status} · from {request.source}")  # fmt: skip
+    print(request_heading(t, request, info))
     print(f"  {printable(request.summary)}")
     if not history:
         return 0
     met = {True: "met", False: "missed", None: "pending"}[info["target_met"]]
-    contact = info["first_contact"] or "none yet"
-    print(f"target {info['target_due']} ({met}); first contact: {contact}; "
-          f"waited {info['waiting_school_days']} school days")  # fmt: skip
+    contact = info["first_contact"]
+    print(t("cli.target", due=t.date(request.target_due), state=t(f"target.{met}"),
+            contact=t.moment(datetime.fromisoformat(contact)) if contact else t("detail.no_contact"),
+            days=t.n("n.school_days", info["waiting_school_days"])))  # fmt: skip
     if info["last_contact"]:
-        print(f"last contact: {info['last_contact']} ({info['school_days_since_contact']} school days ago)")
-    print("history:")
+        print(t("cli.last_contact", when=t.moment(datetime.fromisoformat(info["last_contact"])),
+                days=t.n("n.school_days", info["school_days_since_contact"])))  # fmt: skip
+    print(t("cli.history"))
     for event in request.events:
-        print(f"  {event.at:%Y-%m-%d %H:%M}  {_event_line(event)}")
+        print(f"  {event.at:%Y-%m-%d %H:%M}  {event_line(t, event)}")
     if info["slips"]:
-        print(f"slipped: {', '.join(info['slips'])}")
-    print(f"time: {info['minutes']} min")
-    for t in info["time"]:
-        note = f" — {printable(t['note'])}" if t["note"] else ""
-        start = t["start"][:16].replace("T", " ")
-        print(f"  {start}  {t['minutes']} min {t['activity']}{note}  (entry {t['id']})")
+        print(t("cli.slips", dates=", ".join(t.day(date.fromisoformat(d)) for d in info["slips"])))
+    print(t("cli.time", time=t.minutes(info["minutes"])))
+    for entry in sorted(entries or [], key=lambda e: e.start):
+        note = f" — {printable(entry.note)}" if entry.note else ""
+        print(t("cli.entry", start=f"{entry.start:%Y-%m-%d %H:%M}", time=t.minutes(entry.minutes),
+                activity=t(f"activity.{entry.activity}"), note=note, id=entry.id))  # fmt: skip
     return 0
-
-
-def _event_line(e: Any) -> str:
-    why = f" — {printable(e.why)}" if e.why else ""
-    if e.type == "classified":
-        change = e.to if e.from_ is None else f"{e.from_} → {e.to}"
-        return f"classified {change}, due {_day(e.due)}{why}"
-    if e.type == "postponed":
-        return f"postponed {_day(e.from_due)} → {_day(e.to_due)}{why}"
-    if e.type == "next_step":
-        return (f"next step {_day(e.step)}" if e.step else "next step cleared") + why
-    if e.type == "closed":
-        return f"closed ({e.outcome})"
-    if e.type == "reopened":
-        return f"reopened, due {_day(e.due)}"
-    if e.type == "edited":
-        return "edited " + ", ".join(e.fields or ())
-    return e.type
-
-
-def _entry_line(entry: TimeEntry) -> str:
-    on = f" on #{entry.request_id}" if entry.request_id else " (unlinked)"
-    return f"{entry.minutes} min {entry.activity}{on}, from {entry.start:%a %d.%m %H:%M} (entry {entry.id})"
-
-
-def _day(d: date | str) -> str:
-    if isinstance(d, str):
-        d = date.fromisoformat(d)
-    return f"{WEEKDAYS[d.weekday()]} {d:%d.%m.%Y}"
 
 
 def _print_json(obj: Any) -> None:

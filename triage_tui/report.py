@@ -1,165 +1,140 @@
-"""The weekly review written out: a short letter to oneself (text or Markdown), or CSV."""
+"""The weekly review written out, in the user's language: a short letter to oneself (text or
+Markdown), or CSV. Only the layout is here; the words are in `present.py` and the catalogs."""
 
 from __future__ import annotations
 
 import csv
 import io
-from datetime import date
 from typing import Any
 
-from .core.review import QUIET_SCHOOL_DAYS
+from .core.model import URGENCIES
+from .core.review import QUIET_SCHOOL_DAYS, WeeklyReview
 from .core.text import markdown_literal, printable
+from .i18n import Messages
+from .present import breach_state, follow_up_state, quiet_state, still_open_state
 
-WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+LISTS = ("breaches", "downgrades", "postponements", "slips", "open_at_end", "closed_without_contact",
+         "follow_ups", "quiet_cases")  # fmt: skip
 # A spreadsheet runs a cell that starts like this as a formula (OWASP, CSV injection).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _day(iso: str) -> str:
-    d = date.fromisoformat(iso[:10])
-    return f"{WEEKDAYS[d.weekday()]} {d:%d.%m}"
+def _share(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
 
 
-def _hours(minutes: int) -> str:
-    return f"{minutes // 60} h {minutes % 60:02d}"
-
-
-def _n(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def _share(part: int, whole: int) -> str:
-    return f"{round(100 * part / whole)} %" if whole else "0 %"
-
-
-def letter(review: dict[str, Any], markdown: bool = False) -> str:
+def letter(review: WeeklyReview, t: Messages, markdown: bool = False) -> str:
     """The review in plain words, answering what a therapist asks about her week."""
     out: list[str] = []
     said = markdown_literal if markdown else printable  # for user text: pupil codes, reasons
 
-    def heading(text: str) -> None:
+    def heading(key: str) -> None:
+        text = t(f"report.h.{key}")
         out.append(f"\n## {text}" if markdown else f"\n{text.upper()}")
 
     def item(text: str) -> None:
         out.append(f"- {text}" if markdown else f"  • {text}")
 
-    week, time_ = review["week"], review["time"]
-    title = f"Week {week[-2:]}, {week[:4]} ({_day(review['from'])} – {_day(review['to'])})"
+    def who(entry: Any) -> str:
+        return f"#{entry.id} {said(entry.pupil)}"
+
+    def why(reason: str | None) -> str:
+        return t("event.why", why=said(reason)) if reason else ""
+
+    week, spent = review.week, review.time
+    title = t("report.title", number=week.number, year=week.year, monday=t.day(week.monday),
+              sunday=t.day(week.sunday))  # fmt: skip
     out.append(f"# {title}" if markdown else title)
-    if review["as_of"] < review["to"] + "T23:59":
-        out.append(f"(the week so far, as of {_day(review['as_of'])} {review['as_of'][11:16]})")
+    if review.under_way:
+        out.append(t("report.so_far", when=t.moment(review.as_of)))
 
-    heading("Where did my time go?")
-    total, contract = time_["total_minutes"], time_["contract_minutes"]
-    ranked = sorted(((m, a) for a, m in time_["by_activity"].items() if m), reverse=True)
+    heading("time")
+    total, contract = spent.total_minutes, spent.contract_minutes
     if not total:
-        out.append("No time was logged this week.")
+        out.append(t("report.no_time"))
     else:
-        most = ", ".join(f"{a} {_hours(m)}" for m, a in ranked[:3])
-        out.append(f"I logged {_hours(total)}. Most went to {most}.")
-        documentation = time_["by_activity"].get("documentation", 0)
-        out.append(
-            f"Documentation took {_hours(documentation)} ({_share(documentation, total)}); "
-            f"direct work with pupils was {round(100 * (time_['direct_share'] or 0))} % of the time."
-        )
-        urgency = time_["by_urgency"]
-        out.append(
-            f"By urgency: now {_hours(urgency['now'])}, tomorrow {_hours(urgency['tomorrow'])}, "
-            f"later {_hours(urgency['later'])}, not tied to a request {_hours(urgency['unlinked'])}."
-        )
-    heading("Did my hours suffice?")
+        ranked = sorted(((m, a) for a, m in spent.by_activity.items() if m), reverse=True)
+        most = ", ".join(f"{t(f'activity.{a}')} {t.minutes(m)}" for m, a in ranked[:3])
+        out.append(t("report.logged", logged=t.minutes(total), most=most))
+        documentation = spent.by_activity.get("documentation", 0)
+        direct = round(100 * (spent.direct_share or 0))
+        out.append(t("report.documentation", time=t.minutes(documentation),
+                     share=_share(documentation, total), direct=direct))  # fmt: skip
+        by_urgency = ", ".join(f"{t(f'urgency.{u}')} {t.minutes(spent.by_urgency[u])}" for u in URGENCIES)
+        out.append(t("report.by_urgency", times=by_urgency, unlinked=t.minutes(spent.by_urgency["unlinked"])))
+    heading("hours")
     if total >= contract:
-        out.append(f"I logged {_hours(total)} against {_hours(contract)} of contract hours: "
-                   f"{_hours(total - contract)} over.")  # fmt: skip
+        out.append(t("report.hours_over", logged=t.minutes(total), contract=t.minutes(contract),
+                     over=t.minutes(total - contract)))  # fmt: skip
     else:
-        out.append(f"I logged {_hours(total)} of {_hours(contract)} contract hours "
-                   f"({_share(total, contract)}).")  # fmt: skip
+        out.append(t("report.hours_under", logged=t.minutes(total), contract=t.minutes(contract),
+                     share=_share(total, contract)))  # fmt: skip
 
-    heading("What came in, and did I reach them in time?")
-    received = review["received"]
-    out.append(f"{_n(received['total'], 'request')} came in: {received['now']} now, "
-               f"{received['tomorrow']} tomorrow, {received['later']} later.")  # fmt: skip
-    for urgency, target in review["targets"].items():
-        if target["due"]:
-            pending = f" ({target['pending']} not due yet)" if target["pending"] else ""
-            out.append(
-                f"Targets for '{urgency}': {target['met']} of {target['due']} reached in time{pending}."
-            )
-    for b in review["breaches"]:
-        when = (f"reached {_day(b['handled'])}, {_n(b['school_days_late'], 'school day')} late"
-                if b["handled"] else "not reached yet")  # fmt: skip
-        item(f"#{b['id']} {said(b['pupil'])} ({b['urgency']}, due {_day(b['due'])}): {when}")
+    heading("came_in")
+    received = review.received
+    counts = ", ".join(f"{received[u]} {t(f'urgency.{u}')}" for u in URGENCIES)
+    out.append(t("report.received", requests=t.n("n.came_in", sum(received.values())), counts=counts))
+    for urgency, target in review.targets.items():
+        if target.due:
+            pending = " " + t("review.pending", n=target.pending) if target.pending else ""
+            out.append(t("report.targets", urgency=t(f"urgency.{urgency}"), met=target.met, due=target.due)
+                       + pending + ".")  # fmt: skip
+    for b in review.breaches:
+        item(t("report.breach", who=who(b), urgency=t(f"urgency.{b.urgency}"), due=t.day(b.due),
+               state=breach_state(t, b)))  # fmt: skip
 
-    heading("What did I push aside?")
-    downgrades, postponements, slips = review["downgrades"], review["postponements"], review["slips"]
-    if not (downgrades or postponements or slips):
-        out.append("Nothing was downgraded, postponed or left to slip.")
+    heading("pushed")
+    if not (review.downgrades or review.postponements or review.slips):
+        out.append(t("report.nothing_pushed"))
     else:
-        out.append(f"{len(downgrades)} downgraded, {len(postponements)} postponed, "
-                   f"{len(slips)} due dates passed with no contact yet.")  # fmt: skip
-    for d in downgrades:
-        why = f" — {said(d['why'])}" if d["why"] else ""
-        item(f"#{d['id']} {said(d['pupil'])}: downgraded {d['from']} → {d['to']} on {_day(d['at'])}{why}")
-    for p in postponements:
-        why = f" — {said(p['why'])}" if p["why"] else ""
-        item(f"#{p['id']} {said(p['pupil'])}: postponed {_day(p['from_due'])} → {_day(p['to_due'])}{why}")
-    for s in slips:
-        item(f"#{s['id']} {said(s['pupil'])}: slipped on {_day(s['due'])}")
+        slipped = t.n("n.slipped", len(review.slips))
+        out.append(t("report.pushed_counts", downgraded=len(review.downgrades),
+                     postponed=len(review.postponements), slipped=slipped))  # fmt: skip
+    for d in review.downgrades:
+        item(t("report.downgrade", who=who(d), from_=t(f"urgency.{d.from_}"), to=t(f"urgency.{d.to}"),
+               day=t.day(d.at.date())) + why(d.why))  # fmt: skip
+    for p in review.postponements:
+        item(t("report.postponement", who=who(p), from_due=t.day(p.from_due), to_due=t.day(p.to_due))
+             + why(p.why))  # fmt: skip
+    for s in review.slips:
+        item(t("report.slip", who=who(s), day=t.day(s.due)))
 
-    heading("Did I keep my next steps?")
-    follow_ups = review["follow_ups"]
+    heading("follow_ups")
+    follow_ups = review.follow_ups
     if not follow_ups:
-        out.append("No next step fell due this week.")
+        out.append(t("report.no_follow_ups"))
     else:
-        kept = sum(f["on_time"] for f in follow_ups)
-        out.append(f"{_n(len(follow_ups), 'next step')} fell due this week: {kept} kept on time, "
-                   f"{len(follow_ups) - kept} late.")  # fmt: skip
+        kept = sum(f.on_time for f in follow_ups)
+        out.append(t("report.follow_ups", steps=t.n("n.next_steps", len(follow_ups)), kept=kept,
+                     late=len(follow_ups) - kept))  # fmt: skip
     for f in follow_ups:
-        if f["on_time"]:
-            how = f"kept on time ({_day(f['contact'])})"
-        elif f["contact"]:
-            how = f"reached {_day(f['contact'])}, {_n(f['school_days_late'], 'school day')} late"
-        else:
-            how = "late, not reached yet"
-        item(f"#{f['id']} {said(f['pupil'])}: next step {_day(f['next_step'])} — {how}")
+        item(t("report.follow_up", who=who(f), day=t.day(f.next_step), state=follow_up_state(t, f)))
 
-    heading("Who has gone quiet?")
-    quiet = review["quiet_cases"]
-    if not quiet:
-        out.append(f"No ongoing case has gone {QUIET_SCHOOL_DAYS} school days without contact.")
+    heading("quiet")
+    if not review.quiet_cases:
+        out.append(t("report.no_quiet", days=t.n("n.school_days", QUIET_SCHOOL_DAYS)))
     else:
-        out.append(f"Quiet cases: ongoing, no contact for {QUIET_SCHOOL_DAYS}+ school days — "
-                   "help before it becomes acute.")  # fmt: skip
-    for q in quiet:
-        step = f"next step {_day(q['next_step'])}" if q["next_step"] else "no next step"
-        item(f"#{q['id']} {said(q['pupil'])}: not seen for {q['school_days']} school days "
-             f"(last contact {_day(q['last_contact'])}), {step}")  # fmt: skip
+        out.append(t("report.quiet", days=QUIET_SCHOOL_DAYS))
+    for q in review.quiet_cases:
+        item(f"{who(q)}: {quiet_state(t, q)}")
 
-    heading("Who waited longest?")
-    still_open = review["open_at_end"]
-    under_way = review["as_of"] < review["to"] + "T23:59"
-    still = "are open now" if under_way else "were still open at the end of the week"
-    out.append(f"{_n(len(still_open), 'request')} {still}.")
+    heading("waited")
+    still_open = review.open_at_end
+    out.append(t.n("n.open_now" if review.under_way else "n.open_at_end", len(still_open)))
     for o in still_open[:10]:
-        extra = "".join(
-            f", {n}× {what}"
-            for what, n in (("postponed", o["postponed"]), ("downgraded", o["downgraded"]))
-            if n
-        )
-        days = _n(o["waiting_school_days"], "school day")
-        waited = f"reached after {days}" if o["first_contact"] else f"waiting {days}"
-        item(f"#{o['id']} {said(o['pupil'])} ({o['urgency']}, due {_day(o['due'])}): {waited}{extra}")
-    silent = review["closed_without_contact"]
+        item(t("report.still_open", who=who(o), urgency=t(f"urgency.{o.urgency}"), due=t.day(o.due),
+               state=still_open_state(t, o)))  # fmt: skip
+    silent = review.closed_without_contact
     if silent:
-        out.append(f"{_n(len(silent), 'request')} closed without any time logged on them:")
+        out.append(t.n("n.silent", len(silent)))
         for c in silent:
-            item(f"#{c['id']} {said(c['pupil'])} ({c['outcome']})")
-    waits = review["waits_by_source"]
-    if waits:
-        heading("How long did people wait for a first contact?")
-        for source, wait in waits.items():
-            days, count = wait["median_school_days"], wait["count"]
-            item(f"from {source}: a median of {days:g} school days ({_n(count, 'request')})")
+            item(f"{who(c)} ({t(f'outcome.{c.outcome}')})")
+    if review.waits_by_source:
+        heading("waits")
+        for source, wait in review.waits_by_source.items():
+            days = t.n("n.school_days", wait.median_school_days)
+            item(t("report.wait", source=t(f"source.{source}"), days=days,
+                   requests=t.n("n.requests", wait.count)))  # fmt: skip
     return "\n".join(out).lstrip() + "\n"
 
 
@@ -175,28 +150,21 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def tables(review: dict[str, Any]) -> str:
-    """CSV: one table per section, each under a `# section` line, blank lines between."""
+def tables(review: WeeklyReview, t: Messages) -> str:
+    """CSV: one table per section, each under a `# week section` line, blank lines between.
+    Section names and values are the JSON's; the column headers are in the user's language."""
+    data = review.as_json()
+    spent = data["time"]
     sections: list[tuple[str, list[dict[str, Any]]]] = [
-        ("received", [{"urgency": u, "count": n} for u, n in review["received"].items()]),
-        ("targets", [{"urgency": u} | t for u, t in review["targets"].items()]),
-        ("breaches", review["breaches"]),
-        ("downgrades", review["downgrades"]),
-        ("postponements", review["postponements"]),
-        ("slips", review["slips"]),
-        ("open_at_end", review["open_at_end"]),
-        ("closed_without_contact", review["closed_without_contact"]),
-        ("follow_ups", review["follow_ups"]),
-        ("quiet_cases", review["quiet_cases"]),
-        (
-            "time_by_activity",
-            [{"activity": a, "minutes": m} for a, m in review["time"]["by_activity"].items()],
-        ),
-        ("time_by_urgency", [{"urgency": u, "minutes": m} for u, m in review["time"]["by_urgency"].items()]),
-        ("time", [{k: v for k, v in review["time"].items() if not isinstance(v, dict)}]),
-        ("waits_by_source", [{"source": s} | w for s, w in review["waits_by_source"].items()]),
+        ("received", [{"urgency": u, "count": n} for u, n in data["received"].items()]),
+        ("targets", [{"urgency": u} | target for u, target in data["targets"].items()]),
+        *((name, data[name]) for name in LISTS),
+        ("time_by_activity", [{"activity": a, "minutes": m} for a, m in spent["by_activity"].items()]),
+        ("time_by_urgency", [{"urgency": u, "minutes": m} for u, m in spent["by_urgency"].items()]),
+        ("time", [{k: v for k, v in spent.items() if not isinstance(v, dict)}]),
+        ("waits_by_source", [{"source": s} | w for s, w in data["waits_by_source"].items()]),
     ]
-    COLUMNS = {
+    columns = {
         "breaches": ["id", "pupil", "urgency", "due", "handled", "school_days_late"],
         "downgrades": ["id", "pupil", "from", "to", "at", "why"],
         "postponements": ["id", "pupil", "from_due", "to_due", "at", "why"],
@@ -221,9 +189,9 @@ def tables(review: dict[str, Any]) -> str:
     for number, (name, rows) in enumerate(sections):
         if number:
             buffer.write("\n")
-        buffer.write(f"# {review['week']} {name}\n")
-        columns = COLUMNS.get(name) or list(rows[0])
-        writer.writerow(columns)
+        buffer.write(f"# {data['week']} {name}\n")
+        names = columns.get(name) or list(rows[0])
+        writer.writerow([t(f"csv.{column}") for column in names])
         for row in rows:
-            writer.writerow([_cell(row.get(c)) for c in columns])
+            writer.writerow([_cell(row.get(column)) for column in names])
     return buffer.getvalue()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -76,6 +76,162 @@ def as_of(request: Request, moment: datetime) -> Request | None:
     return replace(request, events=events) if len(events) >= 2 else None
 
 
+# Fields that hold a pupil's code, or text typed about a pupil: `anonymise` replaces the
+# first with aliases and drops the second, whichever part of the review holds them.
+PUPIL = {"private": "pupil"}
+FREE_TEXT = {"private": "text"}
+
+
+@dataclass(frozen=True)
+class Target:
+    due: int  # targets (first due dates) that fell in the week
+    met: int
+    pending: int  # not passed yet, and not handled yet
+
+
+@dataclass(frozen=True)
+class Breach:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    urgency: str
+    due: date
+    handled: date | None
+    school_days_late: int | None
+
+
+@dataclass(frozen=True)
+class Downgrade:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    from_: str
+    to: str
+    at: datetime
+    why: str | None = field(metadata=FREE_TEXT)
+
+
+@dataclass(frozen=True)
+class Postponement:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    from_due: date
+    to_due: date
+    at: datetime
+    why: str | None = field(metadata=FREE_TEXT)
+
+
+@dataclass(frozen=True)
+class Slip:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    due: date
+
+
+@dataclass(frozen=True)
+class StillOpen:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    urgency: str
+    due: date
+    waiting_school_days: int
+    first_contact: date | None
+    postponed: int
+    downgraded: int
+
+
+@dataclass(frozen=True)
+class SilentClose:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    outcome: str
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    next_step: date
+    contact: date | None
+    on_time: bool
+    school_days_late: int | None
+
+
+@dataclass(frozen=True)
+class QuietCase:
+    id: int
+    pupil: str = field(metadata=PUPIL)
+    last_contact: date
+    school_days: int
+    next_step: date | None
+
+
+@dataclass(frozen=True)
+class Wait:
+    count: int
+    median_school_days: float | int
+
+
+@dataclass(frozen=True)
+class TimeSpent:
+    total_minutes: int
+    by_activity: dict[str, int]  # every activity, in ACTIVITIES order
+    by_urgency: dict[str, int]  # now, tomorrow, later, unlinked
+    direct_share: float | None
+    contract_minutes: int
+
+
+@dataclass(frozen=True)
+class WeeklyReview:
+    """What the weekly review shows; `as_json` is the JSON the CLI prints."""
+
+    week: Week
+    as_of: datetime  # the week's last moment, or now for the week under way
+    received: dict[str, int]  # by first urgency
+    targets: dict[str, Target]  # by first urgency
+    breaches: tuple[Breach, ...]
+    downgrades: tuple[Downgrade, ...]
+    postponements: tuple[Postponement, ...]
+    slips: tuple[Slip, ...]
+    open_at_end: tuple[StillOpen, ...]
+    closed_without_contact: tuple[SilentClose, ...]
+    follow_ups: tuple[FollowUp, ...]
+    quiet_cases: tuple[QuietCase, ...]
+    time: TimeSpent
+    waits_by_source: dict[str, Wait]
+
+    @property
+    def under_way(self) -> bool:
+        return self.as_of < self.week.end - timedelta(minutes=1)
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "week": str(self.week),
+            "from": self.week.monday.isoformat(),
+            "to": self.week.sunday.isoformat(),
+            "as_of": self.as_of.isoformat(timespec="minutes"),
+            "received": self.received | {"total": sum(self.received.values())},
+            **{
+                f.name: _json(getattr(self, f.name))
+                for f in fields(self)
+                if f.name not in ("week", "as_of", "received")
+            },
+        }
+
+
+def _json(value: Any) -> Any:
+    """A part of the review as JSON: dates as ISO text, moments to the minute."""
+    if is_dataclass(value):
+        return {f.name.rstrip("_"): _json(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, dict):
+        return {key: _json(item) for key, item in value.items()}
+    if isinstance(value, tuple | list):
+        return [_json(item) for item in value]
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
+
+
 def weekly_review(
     week: Week,
     requests: Iterable[Request],
@@ -83,8 +239,8 @@ def weekly_review(
     now: datetime,
     calendar: SchoolCalendar,
     contract_hours: float,
-) -> dict[str, Any]:
-    """The review of `week`, as the JSON object the CLI prints (see issue: weekly review)."""
+) -> WeeklyReview:
+    """The review of `week`, as of its end (or now, for the week under way)."""
     cutoff = min(now, week.end - timedelta(seconds=1))  # the week's last moment, or now
     last_day = cutoff.date()
     in_week = lambda moment: week.start <= moment < week.end  # noqa: E731
@@ -98,9 +254,15 @@ def weekly_review(
     contact = {r.id: r.first_contact(by_request.get(r.id, [])) for r in requests}
 
     received = {u: 0 for u in URGENCIES}
-    targets = {u: {"due": 0, "met": 0, "pending": 0} for u in URGENCIES}
-    breaches, downgrades, postponements, slips, open_at_end, silent_closes = [], [], [], [], [], []
-    follow_ups, quiet = [], []
+    targets = {u: [0, 0, 0] for u in URGENCIES}  # due, met, pending
+    breaches: list[Breach] = []
+    downgrades: list[Downgrade] = []
+    postponements: list[Postponement] = []
+    slips: list[Slip] = []
+    open_at_end: list[StillOpen] = []
+    silent_closes: list[SilentClose] = []
+    follow_ups: list[FollowUp] = []
+    quiet: list[QuietCase] = []
     waits: dict[str, list[int]] = {}
     for r in sorted(requests, key=lambda r: r.id):
         first = r.first_classification.to or "later"
@@ -114,98 +276,75 @@ def weekly_review(
         if in_week(r.created):
             received[first] += 1
         if day_in_week(r.target_due):
-            targets[first]["due"] += 1
             met = r.target_met(handled, last_day)
-            targets[first]["met"] += met is True
-            targets[first]["pending"] += met is None  # not passed yet, and not handled yet
+            targets[first][0] += 1
+            targets[first][1] += met is True
+            targets[first][2] += met is None
             if met is False:
                 late = calendar.school_days_between(r.target_due, handled.date()) if handled else None
-                breaches.append({
-                    "id": r.id, "pupil": r.pupil, "urgency": first, "due": r.target_due.isoformat(),
-                    "handled": handled.date().isoformat() if handled else None,
-                    "school_days_late": late,
-                })  # fmt: skip
+                breaches.append(Breach(r.id, r.pupil, first, r.target_due,
+                                       handled.date() if handled else None, late))  # fmt: skip
         for e in r.events:
             if not in_week(e.at):
                 continue
             if e.type == "classified" and is_downgrade(e.from_, e.to or ""):
-                downgrades.append({"id": r.id, "pupil": r.pupil, "from": e.from_, "to": e.to,
-                                   "at": e.at.isoformat(timespec="minutes"), "why": e.why})  # fmt: skip
+                downgrades.append(Downgrade(r.id, r.pupil, e.from_ or "", e.to or "", e.at, e.why))
             elif e.type == "postponed":
-                postponements.append({
-                    "id": r.id, "pupil": r.pupil, "from_due": e.from_due.isoformat(),  # type: ignore[union-attr]
-                    "to_due": e.to_due.isoformat(), "at": e.at.isoformat(timespec="minutes"),  # type: ignore[union-attr]
-                    "why": e.why,
-                })  # fmt: skip
+                postponements.append(
+                    Postponement(r.id, r.pupil, e.from_due, e.to_due, e.at, e.why)  # type: ignore[arg-type]
+                )
         # Closed without contact: the close still stands at the week's end, and no time was
         # logged on it by then.
         if then is not None and not then.is_open and in_week(then.closed_at) and seen is None:
-            silent_closes.append({"id": r.id, "pupil": r.pupil, "outcome": then.outcome})
-        slips += [
-            {"id": r.id, "pupil": r.pupil, "due": d.isoformat()}
-            for d in r.slips(first_contact, cutoff)
-            if day_in_week(d)
-        ]
+            silent_closes.append(SilentClose(r.id, r.pupil, then.outcome or ""))
+        slips += [Slip(r.id, r.pupil, d) for d in r.slips(first_contact, cutoff) if day_in_week(d)]
         # Whether a step fell is settled by its day's end; a contact after the week still
         # tells how late it came, as for breaches.
         for step, kept in r.follow_ups(mine, now):
             if day_in_week(step):
                 on_time = kept is not None and kept.date() <= step
-                follow_ups.append({
-                    "id": r.id, "pupil": r.pupil, "next_step": step.isoformat(),
-                    "contact": kept.date().isoformat() if kept else None, "on_time": on_time,
-                    "school_days_late": None if on_time or kept is None
-                    else calendar.school_days_between(step, kept.date()),
-                })  # fmt: skip
+                late = None if on_time or kept is None else calendar.school_days_between(step, kept.date())
+                follow_ups.append(FollowUp(r.id, r.pupil, step, kept.date() if kept else None, on_time, late))
         if then is not None and then.is_open:
             waited_until = seen.date() if seen else last_day
-            open_at_end.append({
-                "id": r.id, "pupil": r.pupil, "urgency": then.urgency, "due": then.due.isoformat(),
-                "waiting_school_days": calendar.school_days_between(r.created.date(), waited_until),
-                "first_contact": waited_until.isoformat() if seen else None,
-                "postponed": len(then.postponements()), "downgraded": len(then.downgrades()),
-            })  # fmt: skip
+            open_at_end.append(StillOpen(
+                r.id, r.pupil, then.urgency, then.due,
+                calendar.school_days_between(r.created.date(), waited_until),
+                waited_until if seen else None, len(then.postponements()), len(then.downgrades()),
+            ))  # fmt: skip
             contacts = sorted(t.start for t in mine if t.start <= cutoff)
             if contacts:
                 days = calendar.school_days_between(contacts[-1].date(), last_day)
                 if days >= QUIET_SCHOOL_DAYS:
-                    quiet.append({
-                        "id": r.id, "pupil": r.pupil, "last_contact": contacts[-1].date().isoformat(),
-                        "school_days": days, "next_step": _iso(then.next_step(contacts)),
-                    })  # fmt: skip
+                    step = then.next_step(contacts)
+                    quiet.append(QuietCase(r.id, r.pupil, contacts[-1].date(), days, step))
         if first_contact is not None and in_week(first_contact):
             days = calendar.school_days_between(r.created.date(), first_contact.date())
             waits.setdefault(r.source, []).append(days)
-    open_at_end.sort(key=lambda item: (-item["waiting_school_days"], item["id"]))
-    slips.sort(key=lambda item: (item["due"], item["id"]))
-    follow_ups.sort(key=lambda item: (item["next_step"], item["id"]))
-    quiet.sort(key=lambda item: (-item["school_days"], item["id"]))
 
-    return {
-        "week": str(week),
-        "from": week.monday.isoformat(),
-        "to": week.sunday.isoformat(),
-        "as_of": cutoff.isoformat(timespec="minutes"),
-        "received": received | {"total": sum(received.values())},
-        "targets": targets,
-        "breaches": breaches,
-        "downgrades": downgrades,
-        "postponements": postponements,
-        "slips": slips,
-        "open_at_end": open_at_end,
-        "closed_without_contact": silent_closes,
-        "follow_ups": follow_ups,
-        "quiet_cases": quiet,
-        "time": _time(week, entries, {r.id: r for r in requests}, contract_hours),
-        "waits_by_source": {
-            source: {"count": len(waits[source]), "median_school_days": _median(waits[source])}
-            for source in SOURCES
-            if source in waits
+    return WeeklyReview(
+        week=week,
+        as_of=cutoff,
+        received=received,
+        targets={u: Target(*counts) for u, counts in targets.items()},
+        breaches=tuple(breaches),
+        downgrades=tuple(downgrades),
+        postponements=tuple(postponements),
+        slips=tuple(sorted(slips, key=lambda s: (s.due, s.id))),
+        open_at_end=tuple(sorted(open_at_end, key=lambda o: (-o.waiting_school_days, o.id))),
+        closed_without_contact=tuple(silent_closes),
+        follow_ups=tuple(sorted(follow_ups, key=lambda f: (f.next_step, f.id))),
+        quiet_cases=tuple(sorted(quiet, key=lambda q: (-q.school_days, q.id))),
+        time=_time(week, entries, {r.id: r for r in requests}, contract_hours),
+        waits_by_source={
+            source: Wait(len(waits[source]), _median(waits[source])) for source in SOURCES if source in waits
         },
-    }
+    )
 
 
-def _time(week: Week, entries: list[TimeEntry], requests: dict[int, Request], contract_hours: float) -> dict:
+def _time(
+    week: Week, entries: list[TimeEntry], requests: dict[int, Request], contract_hours: float
+) -> TimeSpent:
     by_activity = {activity: 0 for activity in ACTIVITIES}
     by_urgency = {u: 0 for u in (*URGENCIES, "unlinked")}
     for entry in entries:
@@ -222,17 +361,8 @@ def _time(week: Week, entries: list[TimeEntry], requests: dict[int, Request], co
         by_urgency[urgency] += entry.minutes
     total = sum(by_activity.values())
     direct = sum(m for a, m in by_activity.items() if ACTIVITIES[a] == "direct")
-    return {
-        "total_minutes": total,
-        "by_activity": by_activity,
-        "by_urgency": by_urgency,
-        "direct_share": round(direct / total, 3) if total else None,
-        "contract_minutes": round(contract_hours * 60),
-    }
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
+    return TimeSpent(total, by_activity, by_urgency, round(direct / total, 3) if total else None,
+                     round(contract_hours * 60))  # fmt: skip
 
 
 def _median(values: list[int]) -> float | int:
@@ -240,47 +370,51 @@ def _median(values: list[int]) -> float | int:
     return ordered[middle] if len(values) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
 
 
-def _pupils(value: Any) -> list[str]:
-    """Every pupil code in a review."""
-    if isinstance(value, list):
-        return [code for item in value for code in _pupils(item)]
-    if isinstance(value, dict):
-        return [
-            code
-            for key, item in value.items()
-            for code in ([item] if key == "pupil" and isinstance(item, str) else _pupils(item))
-        ]
-    return []
-
-
-def anonymise(review: dict[str, Any]) -> dict[str, Any]:
+def anonymise(review: WeeklyReview) -> WeeklyReview:
     """The same review with stable aliases for pupil codes (P1, P2, … in order of
-    appearance) and without reasons, for sharing at the interdisciplinary team meeting."""
+    appearance) and without free text, for sharing at the interdisciplinary team meeting.
+    Every field marked PUPIL or FREE_TEXT is covered, in any part of the review."""
     aliases: dict[str, str] = {}
-    codes = set(_pupils(review))
+    taken: set[str] = set()
+
+    def codes(value: Any) -> None:
+        """Every pupil code first: an alias must never read as another pupil's code."""
+        if is_dataclass(value):
+            for f in fields(value):
+                if f.metadata == PUPIL:
+                    taken.add(getattr(value, f.name))
+                else:
+                    codes(getattr(value, f.name))
+        elif isinstance(value, dict | tuple | list):
+            for item in value.values() if isinstance(value, dict) else value:
+                codes(item)
 
     def alias(code: str) -> str:
         if code not in aliases:
             number = len(aliases) + 1
-            while f"P{number}" in codes:  # an alias must never read as another pupil's code
+            while f"P{number}" in taken:
                 number += 1
             aliases[code] = f"P{number}"
-            codes.add(aliases[code])
+            taken.add(aliases[code])
         return aliases[code]
 
     def scrub(value: Any) -> Any:
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
+        if is_dataclass(value) and not isinstance(value, type):
+            changes = {}
+            for f in fields(value):
+                item = getattr(value, f.name)
+                if f.metadata == PUPIL:
+                    changes[f.name] = alias(item)
+                elif f.metadata == FREE_TEXT:
+                    changes[f.name] = None
+                elif not isinstance(item, Week):
+                    changes[f.name] = scrub(item)
+            return replace(value, **changes)
         if isinstance(value, dict):
-            out = {}
-            for key, item in value.items():
-                if key == "pupil" and isinstance(item, str):  # not the source `pupil` in waits
-                    out[key] = alias(item)
-                elif key in ("why", "summary"):
-                    out[key] = None
-                else:
-                    out[key] = scrub(item)
-            return out
+            return {key: scrub(item) for key, item in value.items()}
+        if isinstance(value, tuple):
+            return tuple(scrub(item) for item in value)
         return value
 
+    codes(review)
     return scrub(review)

@@ -21,8 +21,9 @@ from ...core.errors import TriageError
 from ...core.model import SOURCES, Request, TimeEntry
 from ...core.text import printable
 from ...i18n import Messages
+from ...present import event_line
 from ...store import StoreError
-from ..text import event_line, literal
+from ..text import literal
 from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
 from .actions import ACTION_BINDINGS, RequestActions
@@ -120,8 +121,8 @@ class RequestScreen(RequestActions, Screen[None]):
         last = info["last_contact"]
         if last and last != info["first_contact"]:
             seen = datetime.fromisoformat(last)
-            text.append(t("detail.last_contact", when=f"{t.day(seen.date())} {seen:%H:%M}",
-                          days=info["school_days_since_contact"]) + "\n")  # fmt: skip
+            text.append(t("detail.last_contact", when=t.moment(seen),
+                          days=t.n("n.school_days", info["school_days_since_contact"])) + "\n")  # fmt: skip
         if info["slips"]:
             dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")

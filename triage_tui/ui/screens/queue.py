@@ -23,8 +23,9 @@ from ...core.model import SOURCES, URGENCIES, Request
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
+from ...present import event_line
 from ...store import StoreError
-from ..text import event_line, literal
+from ..text import literal
 from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
 from ..widgets.lane import LaneTable
@@ -40,11 +41,12 @@ def why(t: Messages, row: QueueRow) -> str:
              (("downgraded", row.downgraded), ("postponed", row.postponed)) if on]  # fmt: skip
     if standing.phase == "waiting":
         key = "preview.waiting_overdue" if row.overdue else "preview.waiting"
-        text = t(key, due=t.day(request.due), urgency=t(f"urgency.{request.urgency}"), days=row.waited)
+        days = t.n("n.school_days", row.waited)
+        text = t(key, due=t.day(request.due), urgency=t(f"urgency.{request.urgency}"), days=days)
     else:
         last = standing.last_contact
         assert last is not None
-        seen = t("preview.seen", day=t.day(last.date()), days=row.since_contact)
+        seen = t("preview.seen", day=t.day(last.date()), days=t.n("n.school_days", row.since_contact))
         if standing.next_step is None:
             text = t("preview.no_step", seen=seen)
         else:

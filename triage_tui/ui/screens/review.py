@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
 
 from rich.text import Text
 from textual import on, work
@@ -19,9 +18,10 @@ from textual.worker import get_current_worker
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.model import ACTIVITIES, URGENCIES
-from ...core.review import QUIET_SCHOOL_DAYS, Week
+from ...core.review import QUIET_SCHOOL_DAYS, TimeSpent, Week, WeeklyReview
 from ...core.text import printable
 from ...i18n import Messages
+from ...present import breach_state, follow_up_state, quiet_state, still_open_state
 from ...store import StoreError
 from ..text import literal
 from ..watcher import DataChanged
@@ -36,12 +36,12 @@ class ReviewScreen(Screen[None]):
     @dataclass
     class Loaded(Message):
         week: Week
-        review: dict[str, Any]
+        review: WeeklyReview
 
     @dataclass
     class TrendLoaded(Message):
         week: Week
-        reviews: list[dict[str, Any]]  # the eight weeks up to `week`, oldest first
+        reviews: list[WeeklyReview]  # the eight weeks up to `week`, oldest first
 
     # Below 100 columns the trend gives way, and the bars are shorter.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
@@ -123,49 +123,46 @@ class ReviewScreen(Screen[None]):
             return
         review = message.review
         self.query_one("#review-summary", Static).update(self.summary(review))
-        self.query_one("#review-time", Static).update(self.time_split(review["time"]))
+        self.query_one("#review-time", Static).update(self.time_split(review.time))
         self.show_requests(review)
 
-    def summary(self, review: dict[str, Any]) -> Text:
+    def summary(self, review: WeeklyReview) -> Text:
         t = self.t
         text = Text()
-        received = review["received"]
-        text.append(t("review.received", total=received["total"]) + "\n", style="bold")
-        text.append("  " + ", ".join(f"{t(f'urgency.{u}')} {received[u]}" for u in URGENCIES) + "\n\n")
+        text.append(t.n("n.came_in", sum(review.received.values())) + "\n", style="bold")
+        text.append("  " + ", ".join(f"{t(f'urgency.{u}')} {review.received[u]}" for u in URGENCIES) + "\n\n")
         text.append(t("review.targets") + "\n", style="bold")
         for u in URGENCIES:
-            target = review["targets"][u]
-            if target["due"]:
-                met = t("review.met", met=target["met"], due=target["due"])
-                if target["pending"]:
-                    met += " " + t("review.pending", n=target["pending"])
+            target = review.targets[u]
+            if target.due:
+                met = t("review.met", met=target.met, due=target.due)
+                if target.pending:
+                    met += " " + t("review.pending", n=target.pending)
                 text.append(f"  {t(f'urgency.{u}')}: {met}\n")
         text.append("\n" + t("review.pushed") + "\n", style="bold")
         for key in ("downgrades", "postponements", "slips", "closed_without_contact"):
-            count = len(review[key])
+            count = len(getattr(review, key))
             text.append(f"  {t(f'review.{key}')}: ", style="")
             text.append(f"{count}\n", style="bold red" if count else "")
-        follow_ups = review["follow_ups"]
-        late = sum(not f["on_time"] for f in follow_ups)
+        late = sum(not f.on_time for f in review.follow_ups)
         text.append(f"  {t('review.follow_ups_late')}: ")
-        text.append(t("review.met", met=late, due=len(follow_ups)) + "\n", style="bold red" if late else "")
-        text.append(f"  {t('review.open_at_end')}: {len(review['open_at_end'])}\n")
-        quiet = len(review["quiet_cases"])
+        met = t("review.met", met=late, due=len(review.follow_ups))
+        text.append(met + "\n", style="bold red" if late else "")
+        text.append(f"  {t('review.open_at_end')}: {len(review.open_at_end)}\n")
+        quiet = len(review.quiet_cases)
         text.append("\n" + t("review.before_acute") + "\n", style="bold")
         text.append(f"  {t('review.quiet_cases', days=QUIET_SCHOOL_DAYS)}: ")
         text.append(f"{quiet}", style="bold dark_orange3" if quiet else "")
         return text
 
-    def time_split(self, time: dict[str, Any]) -> Text:
+    def time_split(self, spent: TimeSpent) -> Text:
         t = self.t
-        total, contract = time["total_minutes"], time["contract_minutes"]
         text = Text()
-        text.append(
-            t("review.time", logged=t.minutes(total), contract=t.minutes(contract)) + "\n", style="bold"
-        )
-        widest = max([*time["by_activity"].values(), 1])
+        logged, contract = t.minutes(spent.total_minutes), t.minutes(spent.contract_minutes)
+        text.append(t("review.time", logged=logged, contract=contract) + "\n", style="bold")
+        widest = max([*spent.by_activity.values(), 1])
         bar_width = BAR_WIDTH if self.app.size.width >= 100 else 6
-        for activity, minutes in sorted(time["by_activity"].items(), key=lambda item: -item[1]):
+        for activity, minutes in sorted(spent.by_activity.items(), key=lambda item: -item[1]):
             if not minutes:
                 continue
             bar = "█" * max(1, round(bar_width * minutes / widest))
@@ -174,62 +171,43 @@ class ReviewScreen(Screen[None]):
             text.append(f"  {t(f'activity.{activity}'):<19}")
             text.append(f"{bar:<{bar_width}}", style=style)
             text.append(f" {t.minutes(minutes)}\n")
-        if time["direct_share"] is not None:
-            text.append(t("review.direct", share=round(100 * time["direct_share"])) + "\n", style="dim")
+        if spent.direct_share is not None:
+            text.append(t("review.direct", share=round(100 * spent.direct_share)) + "\n", style="dim")
         return text
 
-    def late(self, days: int) -> str:
-        return self.t("review.late_one") if days == 1 else self.t("review.late", days=days)
-
-    def show_requests(self, review: dict[str, Any]) -> None:
+    def show_requests(self, review: WeeklyReview) -> None:
         """The requests to look at: missed targets, slips, next steps, quiet cases, and the
         longest waiting."""
         t = self.t
         table = self.query_one("#review-requests", DataTable)
         table.clear()
-        rows = []
-        for b in review["breaches"]:
-            late = self.late(b["school_days_late"]) if b["handled"] else t("review.no_contact")
-            rows.append(("breach", b["id"], b["pupil"], b["urgency"], b["due"], late))
-        for s in review["slips"]:
-            rows.append(("slip", s["id"], s["pupil"], None, s["due"], ""))
-        for d in review["downgrades"]:
-            change = f"{t('urgency.' + d['from'])} → {t('urgency.' + d['to'])}"
-            rows.append(("downgrade", d["id"], d["pupil"], d["to"], d["at"], change))
-        for p in review["postponements"]:
-            change = f"{t.day(date.fromisoformat(p['from_due']))} → {t.day(date.fromisoformat(p['to_due']))}"
-            rows.append(("postponement", p["id"], p["pupil"], None, p["to_due"], change))
-        for c in review["closed_without_contact"]:
-            rows.append(("silent", c["id"], c["pupil"], None, None, t(f"outcome.{c['outcome']}")))
-        for f in review["follow_ups"]:
-            if f["on_time"]:
-                kind, how = "follow_up_kept", t("review.kept", day=t.day(date.fromisoformat(f["contact"])))
-            else:
-                kind = "follow_up_late"
-                how = self.late(f["school_days_late"]) if f["contact"] else t("review.no_contact")
-            rows.append((kind, f["id"], f["pupil"], None, f["next_step"], how))
-        for q in review["quiet_cases"]:
-            not_seen = t("review.not_seen", days=q["school_days"])
-            rows.append(("quiet", q["id"], q["pupil"], None, q["next_step"], not_seen))
-        for o in review["open_at_end"][:20]:
-            key = "review.reached" if o["first_contact"] else "review.waiting"
-            rows.append(
-                (
-                    "waiting",
-                    o["id"],
-                    o["pupil"],
-                    o["urgency"],
-                    o["due"],
-                    t(key, days=o["waiting_school_days"]),
-                )
-            )
+        rows: list[tuple[str, int, str, str | None, date | None, str]] = []
+        for b in review.breaches:
+            rows.append(("breach", b.id, b.pupil, b.urgency, b.due, breach_state(t, b)))
+        for s in review.slips:
+            rows.append(("slip", s.id, s.pupil, None, s.due, ""))
+        for d in review.downgrades:
+            change = f"{t('urgency.' + d.from_)} → {t('urgency.' + d.to)}"
+            rows.append(("downgrade", d.id, d.pupil, d.to, d.at.date(), change))
+        for p in review.postponements:
+            change = f"{t.day(p.from_due)} → {t.day(p.to_due)}"
+            rows.append(("postponement", p.id, p.pupil, None, p.to_due, change))
+        for c in review.closed_without_contact:
+            rows.append(("silent", c.id, c.pupil, None, None, t(f"outcome.{c.outcome}")))
+        for f in review.follow_ups:
+            kind = "follow_up_kept" if f.on_time else "follow_up_late"
+            rows.append((kind, f.id, f.pupil, None, f.next_step, follow_up_state(t, f)))
+        for q in review.quiet_cases:
+            rows.append(("quiet", q.id, q.pupil, None, q.next_step, quiet_state(t, q)))
+        for o in review.open_at_end[:20]:
+            rows.append(("waiting", o.id, o.pupil, o.urgency, o.due, still_open_state(t, o)))
         for number, (kind, request_id, pupil, urgency, due, detail) in enumerate(rows):
             table.add_row(
                 Text(t(f"review.kind.{kind}"), style=KIND_STYLES.get(kind, "")),
                 Text(str(request_id), justify="right"),
                 literal(pupil, "bold"),
                 t(f"urgency.{urgency}") if urgency else "",
-                t.day(date.fromisoformat(due[:10])) if due else "",
+                t.day(due) if due else "",
                 detail,
                 key=f"{number}:{request_id}",
             )
@@ -238,13 +216,13 @@ class ReviewScreen(Screen[None]):
     def trend_loaded(self, message: TrendLoaded) -> None:
         self.show_trend(message.week, message.reviews)
 
-    def show_trend(self, week: Week, reviews: list[dict[str, Any]]) -> None:
+    def show_trend(self, week: Week, reviews: list[WeeklyReview]) -> None:
         if week != self.week:
             return
         series = {
-            "received": [r["received"]["total"] for r in reviews],
+            "received": [sum(r.received.values()) for r in reviews],
             "met": [_met_share(r) for r in reviews],  # None: no target decided that week
-            "minutes": [r["time"]["total_minutes"] for r in reviews],
+            "minutes": [r.time.total_minutes for r in reviews],
         }
         for name, values in series.items():
             self.query_one(f"#trend-{name}", Label).update(bars(values))
@@ -252,7 +230,7 @@ class ReviewScreen(Screen[None]):
         self.query_one("#trend-received-value", Label).update(str(series["received"][-1]))
         met = series["met"][-1]
         self.query_one("#trend-met-value", Label).update("–" if met is None else f"{met:.0f} %")
-        self.query_one("#trend-minutes-value", Label).update(self.t.minutes(last["time"]["total_minutes"]))
+        self.query_one("#trend-minutes-value", Label).update(self.t.minutes(last.time.total_minutes))
 
     @on(DataTable.RowSelected)
     def action_open(self) -> None:
@@ -283,8 +261,8 @@ def bars(values: list[float | None]) -> Text:
     return text
 
 
-def _met_share(review: dict[str, Any]) -> float | None:
+def _met_share(review: WeeklyReview) -> float | None:
     """Targets reached as a share of those decided (reached, or passed without contact)."""
-    targets = review["targets"].values()
-    decided = sum(t["due"] - t["pending"] for t in targets)
-    return 100 * sum(t["met"] for t in targets) / decided if decided else None
+    targets = review.targets.values()
+    decided = sum(t.due - t.pending for t in targets)
+    return 100 * sum(t.met for t in targets) / decided if decided else None

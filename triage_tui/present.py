@@ -1,0 +1,116 @@
+"""How requests, time and the weekly review are said, in the user's language.
+
+One presentation layer: the command line, the reports (text, Markdown, CSV) and the app all
+say things with these functions and the message catalogs, and each keeps only its layout.
+User text (pupil codes, summaries, reasons, notes) passes through `printable` here; the app
+styles it, and Markdown escapes it on top (see `report.py`).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from .core.model import Event, Request, TimeEntry, is_downgrade
+from .core.review import Breach, FollowUp, QuietCase, StillOpen
+from .core.text import printable
+from .i18n import Messages
+
+
+def event_line(t: Messages, event: Event) -> str:
+    """One event of a request's history: `classified now → later, due Tue 19.05 — why`."""
+
+    def day(d: date | None) -> str:
+        return t.day(d) if d else ""
+
+    why = t("event.why", why=printable(event.why)) if event.why else ""
+    if event.type == "classified":
+        key = "event.classified_first" if event.from_ is None else "event.classified"
+        from_ = t(f"urgency.{event.from_}") if event.from_ else ""
+        return t(key, from_=from_, to=t(f"urgency.{event.to}"), due=day(event.due)) + why
+    if event.type == "postponed":
+        return t("event.postponed", from_due=day(event.from_due), to_due=day(event.to_due)) + why
+    if event.type == "next_step":
+        step = t("event.next_step", day=day(event.step)) if event.step else t("event.next_step_cleared")
+        return step + why
+    if event.type == "closed":
+        return t("event.closed", outcome=t(f"outcome.{event.outcome}"))
+    if event.type == "reopened":
+        return t("event.reopened", due=day(event.due))
+    if event.type == "edited":
+        return t("event.edited", fields=", ".join(t(f"field.{name}") for name in event.fields or ()))
+    return t("event.created")
+
+
+def entry_line(t: Messages, entry: TimeEntry) -> str:
+    """`45 min conversation on #2, from Thu 26.11 10:00 (entry 5)`."""
+    on = t("entry.on", id=entry.request_id) if entry.request_id else t("entry.unlinked")
+    return t("entry.line", time=t.minutes(entry.minutes), activity=t(f"activity.{entry.activity}"), on=on,
+             start=t.moment(entry.start), id=entry.id)  # fmt: skip
+
+
+def standing(t: Messages, info: dict[str, Any]) -> str:
+    """Where a request stands and why: `now lane · new, no contact yet`, `later lane ·
+    follow-up, next step Fri 04.12`, or its outcome once closed."""
+    if info["status"] == "closed":
+        return t(f"outcome.{info['outcome']}")
+    lane = t("standing.lane", lane=t(f"lane.{info['lane']}").lower())
+    if info["phase"] == "waiting":
+        return f"{lane} · {t('standing.new')}"
+    step = info["next_step"]
+    follow_up = t("standing.step", day=t.date(date.fromisoformat(step))) if step else t("standing.no_step")
+    return f"{lane} · {follow_up}"
+
+
+def marks(t: Messages, info: dict[str, Any]) -> list[str]:
+    """What marks a request: past its date, downgraded, postponed (by hand)."""
+    kinds = {"overdue": info["overdue"]}
+    events = info["events"]
+    kinds["downgraded"] = any(e["type"] == "classified" and is_downgrade(e["from"], e["to"]) for e in events)
+    kinds["postponed"] = any(e["type"] == "postponed" for e in events)
+    return [t(f"mark.{kind}") for kind, marked in kinds.items() if marked]
+
+
+def request_heading(t: Messages, request: Request, info: dict[str, Any]) -> str:
+    """`#3 7B · later · due Fri 04.12.2026 · later lane · new, no contact yet · from pupil`."""
+    return t("request.heading", id=request.id, pupil=printable(request.pupil),
+             urgency=t(f"urgency.{request.urgency}"), due=t.date(request.due), state=standing(t, info),
+             source=t(f"source.{request.source}"))  # fmt: skip
+
+
+# -- the weekly review ----------------------------------------------------------------------
+def late(t: Messages, days: int | None) -> str:
+    return t.n("review.late", days or 0)
+
+
+def reached(t: Messages, day: date | None, days_late: int | None) -> str:
+    """`reached Wed 13.05, 2 school days late`, or `not reached yet`."""
+    if day is None:
+        return t("review.not_reached")
+    return t("review.reached_late", day=t.day(day), late=late(t, days_late))
+
+
+def breach_state(t: Messages, breach: Breach) -> str:
+    return reached(t, breach.handled, breach.school_days_late)
+
+
+def follow_up_state(t: Messages, follow_up: FollowUp) -> str:
+    if follow_up.on_time:
+        return t("review.kept", day=t.day(follow_up.contact))  # type: ignore[arg-type]
+    return reached(t, follow_up.contact, follow_up.school_days_late)
+
+
+def still_open_state(t: Messages, still: StillOpen) -> str:
+    """`waiting 8 school days, postponed 1×`, or `reached after 2 school days`."""
+    days = t.n("n.school_days", still.waiting_school_days)
+    text = t("review.reached_after", days=days) if still.first_contact else t("review.waiting", days=days)
+    for kind in ("postponed", "downgraded"):
+        if getattr(still, kind):
+            text += ", " + t.n(f"review.times_{kind}", getattr(still, kind))
+    return text
+
+
+def quiet_state(t: Messages, quiet: QuietCase) -> str:
+    step = t("review.next_step", day=t.day(quiet.next_step)) if quiet.next_step else t("review.no_next_step")
+    return t("review.not_seen", days=t.n("n.school_days", quiet.school_days),
+             day=t.day(quiet.last_contact), step=step)  # fmt: skip
