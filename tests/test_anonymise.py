@@ -58,8 +58,9 @@ def sentinel_review() -> WeeklyReview:
         as_of=datetime(2026, 11, 29, 23, 59, 59),
         received={"now": 1, "tomorrow": 1, "later": 1},
         targets={u: review_module.Target(1, 0, 0) for u in ("now", "tomorrow", "later")},
-        time=TimeSpent(60, {"conversation": 60}, {"now": 60, "tomorrow": 0, "later": 0, "unlinked": 0},
-                       1.0, 2250),  # fmt: skip
+        time=TimeSpent(
+            60, {"conversation": 60}, {"now": 60, "tomorrow": 0, "later": 0, "unlinked": 0}, 1.0, 2250
+        ),  # fmt: skip
         waits_by_source={"pupil": review_module.Wait(2, 1)},
         **parts,
     )
