@@ -1680,3 +1680,37 @@ def test_argument_errors_do_not_repeat_free_text(seeded: Triage, args: list[str]
 )
 def test_numbers_and_dates_are_still_repeated(seeded: Triage, args: list[str], message: str) -> None:
     assert message in seeded.refused(*args)
+
+
+# --- the language setting -------------------------------------------------------------------
+
+
+def test_the_command_line_speaks_norwegian_when_the_setting_says_so(seeded: Triage) -> None:
+    (seeded.folder / "config.toml").write_text('language = "nb"\n')
+    listed = seeded.ok("list").splitlines()
+    assert listed[0] == "NÅ (0)" and "SENERE (1)" in listed
+    assert "frist tor 03.12.2026, ventet 0 skoledager  Konflikt i klassen" in seeded.ok("list")
+    assert seeded.ok("log", "1h30", "--activity", "meeting") == (
+        "førte 1 t 30 min møte (ikke knyttet til en henvendelse), fra tor 26.11 08:30 (føring 1)\n"
+    )
+    shown = seeded.ok("show", "1").splitlines()
+    assert shown[0] == (
+        "#1 AB · senere · frist tor 03.12.2026 · senere-køen · ny, ingen kontakt ennå · fra elev"
+    )
+    assert shown[3:5] == ["historikk:", "  2026-11-26 10:00  opprettet"]
+    # Refused in Norwegian, and free text is not repeated (only what can only be a date is).
+    assert seeded.refused("postpone", "1", "8A-KL").endswith(
+        "det er ikke en dato jeg forstår; skriv f.eks. i dag, i morgen, fredag, +3, 04.12 eller 2026-12-04\n"
+    )
+    assert "«31.02» er ikke en dato" in seeded.refused("postpone", "1", "31.02")
+
+
+def test_a_report_in_the_meeting_s_language_and_json_the_same_in_both(seeded: Triage) -> None:
+    english = seeded.ok("report", "--lang", "en").splitlines()
+    norwegian = seeded.ok("report", "--lang", "nb").splitlines()
+    assert english[0] == "Week 48, 2026 (Mon 23.11 – Sun 29.11)"
+    assert norwegian[0] == "Uke 48, 2026 (man 23.11 – søn 29.11)"
+    assert "2 henvendelser kom inn: 1 nå, 0 i morgen, 1 senere." in norwegian
+    assert seeded.ok("report", "--format", "csv", "--lang", "nb").splitlines()[1] == "hastegrad,antall"
+    assert seeded.ok("report", "--format", "csv", "--lang", "en").splitlines()[1] == "urgency,count"
+    assert seeded.ok("report", "--format", "json", "--lang", "nb") == seeded.ok("report", "--format", "json")

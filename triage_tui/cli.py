@@ -499,9 +499,15 @@ def _list_line(t: Messages, info: dict[str, Any]) -> str:
                      else t("review.no_next_step"))  # fmt: skip
         when = t("cli.step_seen", step=next_step, seen=t.date(date.fromisoformat(info["last_contact"][:10])))
     found = marks(t, info)
-    return (f"#{info['id']:<5} {printable(info['pupil']):<10} {t('source.' + info['source']):<9} "
-            f"{t('urgency.' + info['urgency']):<8} {state:<9}  {when}  {printable(info['summary'])}"
-            f"{'  [' + ', '.join(found) + ']' if found else ''}")  # fmt: skip
+    # As wide as the longest word in this language, so the columns line up.
+    source_width = max(len(t(f"source.{source}")) for source in SOURCES)
+    urgency_width = max(len(t(f"urgency.{urgency}")) for urgency in URGENCIES)
+    states = ("contact.new", "cli.follow_up", *(f"outcome.{outcome}" for outcome in OUTCOMES))
+    state_width = max(len(t(word)) for word in states)
+    source = t(f"source.{info['source']}")
+    return (f"#{info['id']:<5} {printable(info['pupil']):<10} {source:<{source_width}} "
+            f"{t('urgency.' + info['urgency']):<{urgency_width}} {state:<{state_width}}  {when}  "
+            f"{printable(info['summary'])}{'  [' + ', '.join(found) + ']' if found else ''}")  # fmt: skip
 
 
 def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | None,
