@@ -38,7 +38,7 @@ MESSAGES = {
     "pupil.title": "Every request of {pupil}",
     "pupil.found": "Every request that matches “{words}”",
     "key.closed_too": "Closed too",
-    "pupil.counts": "{open} open, {closed} closed",
+    "pupil.counts": "{open}, {closed}",
     "pupil.col.created": "Came in",
     "pupil.col.state": "Where",
     "pupil.col.time": "Time",
@@ -229,7 +229,6 @@ MESSAGES = {
     "review.col.urgency": "Urgency",
     "review.col.due": "Due",
     "review.col.detail": "",
-    "review.received": "{total} requests came in",
     "review.targets": "Targets reached in time",
     "review.met": "{met} of {due}",
     "review.pushed": "Pushed aside",
@@ -395,4 +394,6 @@ MESSAGES = {
     "error.that": "that",
     "cli.last_contact": "last contact: {when} ({days} ago)",
     "cli.slips": "slipped: {dates}",
+    "n.open": "{n} open|{n} open",
+    "n.closed": "{n} closed|{n} closed",
 }

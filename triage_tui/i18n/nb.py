@@ -35,7 +35,7 @@ MESSAGES = {
     "pupil.title": "Alle henvendelser om {pupil}",
     "pupil.found": "Alle henvendelser som passer til «{words}»",
     "key.closed_too": "Også lukkede",
-    "pupil.counts": "{open} åpne, {closed} lukket",
+    "pupil.counts": "{open}, {closed}",
     "pupil.col.created": "Kom inn",
     "pupil.col.state": "Hvor",
     "pupil.col.time": "Tid",
@@ -229,7 +229,6 @@ MESSAGES = {
     "review.col.urgency": "Hastegrad",
     "review.col.due": "Frist",
     "review.col.detail": "",
-    "review.received": "{total} henvendelser kom inn",
     "review.targets": "Mål nådd i tide",
     "review.met": "{met} av {due}",
     "review.pushed": "Skjøvet til side",
@@ -442,4 +441,6 @@ MESSAGES = {
     "error.week_ahead": "{week} har ikke begynt ennå; denne uka er {this_week}",
     "cli.last_contact": "siste kontakt: {when} (for {days} siden)",
     "cli.slips": "fristen gikk ut: {dates}",
+    "n.open": "{n} åpen|{n} åpne",
+    "n.closed": "{n} lukket|{n} lukket",
 }

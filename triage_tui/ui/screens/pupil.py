@@ -110,7 +110,8 @@ class PupilScreen(Screen[None]):
             )  # fmt: skip
         table.move_cursor(row=min(at, max(0, table.row_count - 1)))
         title = self.heading()
-        counts = t("pupil.counts", open=open_count, closed=len(message.requests) - open_count)
+        closed = len(message.requests) - open_count
+        counts = t("pupil.counts", open=t.n("n.open", open_count), closed=t.n("n.closed", closed))
         self.query_one("#pupil-title", Static).update(literal(f"{title} · {counts}"))
         table.focus()
 
