@@ -9,12 +9,14 @@ styles it, and Markdown escapes it on top (see `report.py`).
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .core.model import Event, Request, TimeEntry, is_downgrade
-from .core.review import Breach, FollowUp, QuietCase, StillOpen
 from .core.text import printable
 from .i18n import Messages
+
+if TYPE_CHECKING:  # quick capture has no review to say: it need not pay for importing it
+    from .core.review import Breach, FollowUp, QuietCase, StillOpen
 
 
 def event_line(t: Messages, event: Event) -> str:

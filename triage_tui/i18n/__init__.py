@@ -5,16 +5,16 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from datetime import date, datetime
+from importlib import import_module
 
-from . import en, nb
+from . import en
 
-CATALOGS: dict[str, Mapping[str, str]] = {"en": en.MESSAGES, "nb": nb.MESSAGES}
-WEEKDAYS = {"en": en.WEEKDAYS, "nb": nb.WEEKDAYS}
+LANGUAGES = ("en", "nb")  # each a module here; only the one in use is imported (and English)
 
 
 def language_for(configured: str | None, environ: Mapping[str, str] = os.environ) -> str:
     """The config's language, else Norwegian when $LC_ALL/$LC_MESSAGES/$LANG asks for it."""
-    if configured in CATALOGS:
+    if configured in LANGUAGES:
         return configured
     for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
         value = environ.get(name, "")
@@ -28,7 +28,9 @@ class Messages:
 
     def __init__(self, language: str = "en") -> None:
         self.language = language
-        self._catalog = CATALOGS[language]
+        words = import_module(f"{__name__}.{language}")
+        self._catalog: Mapping[str, str] = words.MESSAGES
+        self._weekdays: tuple[str, ...] = words.WEEKDAYS
 
     def __call__(self, key: str, **values: object) -> str:
         text = self._catalog.get(key) or en.MESSAGES[key]
@@ -77,11 +79,11 @@ class Messages:
 
     def day(self, d: date) -> str:
         """`tor 19.11` in Norwegian, `Thu 19.11` in English."""
-        return f"{WEEKDAYS[self.language][d.weekday()]} {d:%d.%m}"
+        return f"{self._weekdays[d.weekday()]} {d:%d.%m}"
 
     def date(self, d: date) -> str:
         """With the year: `tor 19.11.2026`."""
-        return f"{WEEKDAYS[self.language][d.weekday()]} {d:%d.%m.%Y}"
+        return f"{self._weekdays[d.weekday()]} {d:%d.%m.%Y}"
 
     def moment(self, moment: datetime) -> str:
         """`tor 19.11 09:30`."""
