@@ -16,7 +16,7 @@ def caseload(tmp_path, clock) -> Caseload:
 
 
 def test_logged_time_without_a_start_was_just_spent(caseload: Caseload) -> None:
-    request = caseload.add("7B", "talk")
+    request = caseload.add("7B", "talk", at=datetime(2026, 11, 26, 9, 0))
     entry = caseload.log(45, "conversation", request_id=request.id, note="first talk")
     assert (entry.start, entry.minutes, entry.request_id, entry.note) == (
         datetime(2026, 11, 26, 9, 15), 45, request.id, "first talk",
@@ -123,8 +123,7 @@ def test_the_queue_puts_waiting_requests_first_by_class_then_follow_ups(caseload
     clock.now = datetime(2026, 11, 23, 9, 30)
     caseload.log(20, "conversation", request_id=follow_up.id)
     caseload.next_step(follow_up.id, date(2026, 11, 26))
-    quiet = caseload.add("7G", "seen, no next step", urgency="now")
-    clock.now = datetime(2026, 11, 23, 9, 30)
+    quiet = caseload.add("7G", "seen, no next step", urgency="now", at=datetime(2026, 11, 23, 9, 0))
     caseload.log(20, "conversation", request_id=quiet.id)
     clock.now = datetime(2026, 11, 26, 10, 0)  # Thursday
     later = caseload.add("2B", "later")  # due Thu 03.12
@@ -181,7 +180,7 @@ def test_the_last_closed_request_is_the_one_to_reopen(caseload: Caseload, clock)
 
 
 def test_time_logged_by_mistake_can_be_taken_back(caseload: Caseload) -> None:
-    request = caseload.add("7B", "talk")
+    request = caseload.add("7B", "talk", at=datetime(2026, 11, 26, 1, 0))
     wrong = caseload.log(480, "conversation", request_id=request.id, start=datetime(2026, 11, 26, 1, 0))
     assert caseload.describe(request)["first_contact"] == "2026-11-26T01:00:00"
     assert caseload.unlog(wrong.id) == wrong

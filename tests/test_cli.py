@@ -560,7 +560,7 @@ def test_start_without_activity_on_nothing_is_other(triage: Triage) -> None:
 
 
 def test_timer_errors_change_nothing(triage: Triage) -> None:
-    triage.ok("add", "x", "--pupil", "AB")
+    triage.ok("add", "x", "--pupil", "AB", "--at", "09:00")
     assert "no timer" in triage.refused("stop")
     triage.ok("start", "1", "--at", "09:30")
     assert "no request 99" in triage.refused("start", "99")  # the running timer is not stopped
@@ -944,7 +944,7 @@ def test_markup_and_escapes_are_stored_verbatim_and_shown_literally(triage: Tria
         f"[i]fordi[/i] {ESC_RED}",
         f"{ESC_RED}[link=x]n",
     )
-    added = triage.ok("add", summary, "--pupil", pupil, "--urgency", "now")
+    added = triage.ok("add", summary, "--pupil", pupil, "--urgency", "now", "--at", "09:00")
     downgraded = triage.ok("urgency", "1", "later", "--why", why)
     logged = triage.ok("log", "15", "--activity", "conversation", "--request", "1", "--note", note)
     listing, shown, as_json = triage.ok("list"), triage.ok("show", "1"), triage.ok("show", "1", "--json")
@@ -970,7 +970,7 @@ def test_newlines_in_text_are_spelled_out(triage: Triage) -> None:
 
 
 def test_unlog_takes_back_time_logged_by_mistake(triage: Triage) -> None:
-    triage.ok("add", "x", "--pupil", "AB")
+    triage.ok("add", "x", "--pupil", "AB", "--at", "01:00")
     triage.ok("log", "8h", "--activity", "conversation", "--request", "1", "--at", "01:00")
     assert triage.ok("unlog", "1") == "took back 8 h 00 conversation on #1, from Thu 26.11 01:00 (entry 1)\n"
     assert triage.show(1)["first_contact"] is None
@@ -1153,9 +1153,11 @@ def test_log_next_after_the_fact_gives_the_same_answers_as_live(
 def test_stop_next_sets_the_next_step_in_the_same_action(reached: Triage) -> None:
     reached.ok("start", "2", "--at", "09:15")
     before = journal(reached)
-    assert reached.json("stop", "--next", "tue") == {"id": 3, "start": "2026-11-26T09:15:00", "minutes": 45,
-                                                     "activity": "conversation", "request": 2,
-                                                     "note": None}  # fmt: skip
+    stopped = reached("stop", "--next", "tue", "--json")
+    assert json.loads(stopped.out) == {"id": 3, "start": "2026-11-26T09:15:00", "minutes": 45,
+                                       "activity": "conversation", "request": 2, "note": None}  # fmt: skip
+    # Saved, with a word about the time on #1 from 09:00 to 09:30.
+    assert stopped.err == "warning: it overlaps 30 min conversation on #1, from Thu 26.11 09:00 (entry 1)\n"
     request = reached.show(2)
     assert pick(request, "phase", "first_contact", "next_step", "lane") == {
         "phase": "ongoing",
@@ -1691,7 +1693,7 @@ def test_the_command_line_speaks_norwegian_when_the_setting_says_so(seeded: Tria
     assert listed[0] == "NÅ (0)" and "SENERE (1)" in listed
     assert "frist tor 03.12.2026, ventet 0 skoledager  Konflikt i klassen" in seeded.ok("list")
     assert seeded.ok("log", "1h30", "--activity", "meeting") == (
-        "førte 1 t 30 min møte (ikke knyttet til en henvendelse), fra tor 26.11 08:30 (føring 1)\n"
+        "ført: 1 t 30 min møte (ikke knyttet til en henvendelse), fra tor 26.11 08:30 (tidsføring 1)\n"
     )
     shown = seeded.ok("show", "1").splitlines()
     assert shown[0] == (

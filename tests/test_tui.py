@@ -200,7 +200,7 @@ async def test_a_full_disk_keeps_the_form_and_what_was_typed(
     ("language", "said"),
     [
         ("en", "Not saved: the duration is out of range; a duration is 1 minute to 24 hours"),
-        ("nb", "Ikke lagret: en varighet er fra 1 minutt til 24 timer"),
+        ("nb", "Ikke lagret: en varighet må være fra 1 minutt til 24 timer"),
     ],
 )
 async def test_a_huge_duration_keeps_the_form_and_what_was_typed(
@@ -834,7 +834,7 @@ async def test_the_review_lists_follow_ups_and_quiet_cases(folder, clock) -> Non
                "quiet", "not seen for 18 school days"),
         "nb": ("oppfølginger for sent: 1 av 2", "Hjelp før det blir akutt", "ikke sett på 10+ skoledager: 1",
                "oppfølging for sent", "2 skoledager for sent", "oppfølging i tide",
-               "holdt i tide (tir 24.11)", "stille", "ikke sett på 18 skoledager"),
+               "fulgt opp i tide (tir 24.11)", "stille", "ikke sett på 18 skoledager"),
     }  # fmt: skip
     for language, words in expected.items():
         app = make_app(folder, clock, language)

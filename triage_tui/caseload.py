@@ -7,6 +7,7 @@ once the result is durable on disk.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -185,9 +186,19 @@ class Caseload:
         if request_id is not None:
             self._get(tx, request_id)
         note = ops.check_text(note, "note") if note is not None and note.strip() else None
-        entry = TimeEntry(tx.next_id("time"), start, minutes, activity, request_id, note, offset)
+        entry = TimeEntry(0, start, minutes, activity, request_id, note, offset)
+        ops.check_not_double(entry, tx.time_on(start.date()))
+        entry = replace(entry, id=tx.next_id("time"))
         tx.put_time(entry)
         return entry
+
+    def overlaps(self, entry: TimeEntry) -> tuple[list[TimeEntry], Timer | None]:
+        """The other time that overlaps `entry`'s (logged, or the timer running now): saved all
+        the same, with a warning that names it."""
+        _, entries, timer = self.store.snapshot()
+        others = ops.overlapping(entry, entries.values())
+        running = timer is not None and timer.start < entry.end and entry.start < self.now()
+        return others, timer if running else None
 
     def unlog(self, entry_id: int) -> TimeEntry:
         """Take back time logged by mistake (a wrong duration, a double entry). Only recent
@@ -283,6 +294,12 @@ class Caseload:
         if entries is None:
             entries = self.find(request.id)[1]
         return request.describe(entries, self.now(), self.calendar)
+
+    def time_on(self, day: date) -> list[TimeEntry]:
+        """The time that started on `day`, in order (the archives' too, for a day long past)."""
+        start = datetime.combine(day, datetime.min.time())
+        _, entries = self.store.around(start, start + timedelta(days=1))
+        return sorted((e for e in entries if e.start.date() == day), key=lambda e: (e.start, e.id))
 
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())

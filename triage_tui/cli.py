@@ -155,8 +155,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = command("unlog", "take back time logged by mistake", as_json)
     p.add_argument(
-        "entry", type=_request_id, metavar="ENTRY", help="the time entry's number, from show or log --json"
+        "entry", type=_request_id, metavar="ENTRY", help="the time entry's number, from time, show or log"
     )
+    p = command("time", "the time logged on one day, each entry with its number", as_json)
+    p.add_argument("--day", metavar="WHEN", help="a day (default: today)")
 
     p = command("start", "start the timer (stops a running one first)", at, as_json)
     p.add_argument("id", type=_request_id, nargs="?", metavar="ID")
@@ -347,6 +349,9 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) ->
         return 0
     if command in ("log", "start", "stop"):
         return _time(caseload, args, at, t)
+    if command == "time":
+        day = _when("--day", parse_moment, args.day, now, caseload.calendar) if args.day else now
+        return _day_time(caseload, day.date(), args.json, t)
 
     if command == "add":
         request = caseload.add(args.pupil, " ".join(args.summary), source=args.source,
@@ -395,6 +400,7 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None, t: Messa
         entry = caseload.log(args.duration, args.activity, request_id=args.request, note=args.note, start=at,
                              next_step=step)  # fmt: skip
         _print_json(entry.as_json()) if args.json else print(t("cli.logged", entry=entry_line(t, entry)))
+        _warn_overlaps(caseload, entry, t)
         return 0
     if args.command == "start":
         timer, stopped = caseload.start_timer(args.id, activity=args.activity, at=at)
@@ -423,6 +429,37 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None, t: Messa
         print(t("msg.timer_discarded"))
     else:
         print(t("cli.timer_stopped", entry=entry_line(t, entry)))
+    if entry is not None:
+        _warn_overlaps(caseload, entry, t)
+    return 0
+
+
+def _warn_overlaps(caseload: Any, entry: TimeEntry, t: Messages) -> None:
+    """Time that overlaps other time is saved, and said so on stderr."""
+    others, timer = caseload.overlaps(entry)
+    for other in others:
+        print(t("cli.overlap", entry=entry_line(t, other)), file=sys.stderr)
+    if timer is not None:
+        print(t("cli.overlap_timer", since=t.moment(timer.start)), file=sys.stderr)
+
+
+def _day_time(caseload: Any, day: date, as_json: bool, t: Messages) -> int:
+    """`triage time`: the day's entries, each with its number (for unlog), and the total."""
+    entries = caseload.time_on(day)
+    total = sum(entry.minutes for entry in entries)
+    if as_json:
+        listed = [entry.as_json() for entry in entries]
+        _print_json({"day": day.isoformat(), "total_minutes": total, "entries": listed})
+        return 0
+    print(t("cli.day_time", day=t.date(day), time=t.minutes(total)))
+    for entry in entries:
+        on = t("entry.on", id=entry.request_id) if entry.request_id else t("entry.unlinked")
+        note = f" — {printable(entry.note)}" if entry.note else ""
+        activity = t(f"activity.{entry.activity}")
+        print(t("cli.day_entry", id=entry.id, start=f"{entry.start:%H:%M}", end=f"{entry.end:%H:%M}",
+                time=t.minutes(entry.minutes), activity=activity, on=on, note=note))  # fmt: skip
+    if not entries:
+        print(f"  {t('cli.none')}")
     return 0
 
 

@@ -7,12 +7,12 @@ the stored history is always in time order.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import date, datetime
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, timedelta
 
 from .calendar import SchoolCalendar
 from .errors import TriageError
-from .model import ACTIVITIES, EDITABLE, OUTCOMES, SOURCES, URGENCIES, Event, Request, due_for
+from .model import ACTIVITIES, EDITABLE, OUTCOMES, SOURCES, URGENCIES, Event, Request, TimeEntry, due_for
 
 MAX_TEXT = 500
 MAX_PUPIL = 40
@@ -229,3 +229,26 @@ def edit(request: Request, at: datetime, **fields: str | None) -> Request:
 
 def check_activity(activity: str) -> str:
     return check_choice(activity, ACTIVITIES, "activity")
+
+
+MINUTE = timedelta(minutes=1)
+
+
+def check_not_double(entry: TimeEntry, others: Iterable[TimeEntry]) -> None:
+    """The same time (activity, request, minutes) logged again within a minute is a double."""
+    same = (entry.activity, entry.request_id, entry.minutes)
+    for other in others:
+        near = abs(other.start - entry.start) < MINUTE
+        if near and (other.activity, other.request_id, other.minutes) == same:
+            raise TriageError(
+                f"the same time was logged a moment ago as entry {other.id}; nothing was saved",
+                "double", id=other.id,
+            )  # fmt: skip
+
+
+def overlapping(entry: TimeEntry, others: Iterable[TimeEntry]) -> list[TimeEntry]:
+    """The other entries whose time overlaps `entry`'s, earliest first."""
+    return sorted(
+        (o for o in others if o.id != entry.id and o.start < entry.end and entry.start < o.end),
+        key=lambda o: (o.start, o.id),
+    )

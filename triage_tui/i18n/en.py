@@ -396,4 +396,11 @@ MESSAGES = {
     "cli.slips": "slipped: {dates}",
     "n.open": "{n} open|{n} open",
     "n.closed": "{n} closed|{n} closed",
+    "cli.overlap": "warning: it overlaps {entry}",
+    "cli.overlap_timer": "warning: it overlaps the timer running since {since}",
+    "cli.day_time": "{day}: {time}",
+    "cli.day_entry": "  {id:>5}  {start}–{end}  {time} {activity}{on}{note}",
+    "msg.overlaps": "it overlaps other time: {what}",
+    "msg.overlap_timer": "the running timer (since {since})",
+    "msg.overlap_entry": "entry {id} ({start})",
 }

@@ -179,6 +179,15 @@ class Transaction:
             if doc.get("request") == request_id
         ]
 
+    def time_on(self, day: date) -> list[TimeEntry]:
+        """The recent time entries that started on `day`."""
+        prefix = day.isoformat()
+        return [
+            TimeEntry.from_doc(int(key), doc)
+            for key, doc in self.tables["time"].items()
+            if doc["start"][:10] == prefix
+        ]
+
     def remove_time(self, entry_id: int) -> None:
         self._delete("time", entry_id)
 

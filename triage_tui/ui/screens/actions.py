@@ -262,9 +262,15 @@ class RequestActions:
             entry = caseload.log(
                 minutes, values["activity"], request_id=linked, note=note, start=start, next_step=step
             )
-            if linked:
-                return Done(t("msg.logged_on", time=t.minutes(entry.minutes), id=linked))
-            return Done(t("msg.logged", time=t.minutes(entry.minutes)))
+            logged = t.minutes(entry.minutes)
+            message = t("msg.logged_on", time=logged, id=linked) if linked else t("msg.logged", time=logged)
+            others, timer = caseload.overlaps(entry)  # saved all the same: said in a notice
+            clashes = [t("msg.overlap_entry", id=other.id, start=t.moment(other.start)) for other in others]
+            clashes += [t("msg.overlap_timer", since=t.moment(timer.start))] if timer else []
+            if clashes:
+                message += " — " + t("msg.overlaps", what=", ".join(clashes))
+                return Done(message, severity="warning", notice=True)
+            return Done(message)
 
         self.open_form(t("form.log.title"), fields, save)
 
