@@ -344,7 +344,7 @@ def test_show_prints_history_and_time(story: Triage) -> None:
         "#1 AB · tomorrow · due Wed 02.12.2026 · ongoing lane · follow-up, no next step · from pupil",
         "  Trist etter helga",
         "target Thu 26.11.2026 (missed); first contact: Mon 30.11 12:15; waited 2 school days",
-        "last contact: Mon 30.11 12:15 (0 school days ago)",
+        "last contact: Mon 30.11 12:15 (today)",
         "history:",
         "  2026-11-26 10:00  created",
         "  2026-11-26 10:00  classified now, due Thu 26.11",

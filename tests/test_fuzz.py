@@ -15,13 +15,14 @@ from hypothesis import strategies as st
 from triage_tui import cli
 
 COMMANDS = ("add", "list", "show", "urgency", "postpone", "next", "log", "unlog", "start", "stop",
-            "done", "reopen", "edit", "report", "backup", "restore", "repair")  # fmt: skip
+            "done", "reopen", "edit", "report", "backup", "restore", "repair", "undo", "time")  # fmt: skip
 WORDS = (
     "1", "2", "0", "-1", "99999999999", "9" * 50, "x", "8A-KL", "now", "later", "tomorrow", "fri", "none",
     "+3", "31.12.9999", "0999-03-01", "2026-11-26", "i går 14:00", "45", "1h30", "admin", "conversation",
     "teacher", "resolved", "2026-W48", "2026-W99", "csv", "md", "json", "--at", "--why", "--pupil", "--from",
     "--urgency", "--json", "--all", "--activity", "--request", "--note", "--next", "--outcome", "--summary",
-    "--week", "--format", "--anonymise", "--list", "--", "-", "", " ", "\x00", "\udcff", "=1+2",
+    "--week", "--format", "--anonymise", "--list", "--yes", "--day", "--lang", "nb", "--", "-", "", " ",
+    "\x00", "\udcff", "=1+2",
     "[bold]x[/]", "\x1b[31m", "\u2028",
 )  # fmt: skip
 CLOCK = datetime(2026, 11, 26, 10, 0)

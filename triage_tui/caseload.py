@@ -67,15 +67,21 @@ class Caseload:
                 self.calendar, self.settings.later_days,
             )  # fmt: skip
             tx.put_request(request)
+            tx.undo = {"action": "add", "id": request.id}
         return request
 
     def _change(
-        self, request_id: int, at: datetime | None, change: Callable[[Request, datetime], Request]
+        self,
+        request_id: int,
+        at: datetime | None,
+        change: Callable[[Request, datetime], Request],
+        undo: dict[str, Any] | None = None,
     ) -> Request:
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             request = change(self._get(tx, request_id), at)
             tx.put_request(request)
+            tx.undo = undo
         return request
 
     @staticmethod
@@ -91,6 +97,7 @@ class Caseload:
         return self._change(
             request_id, at,
             lambda r, at: ops.classify(r, urgency, at, self.calendar, self.settings.later_days, why),
+            {"action": "classify", "id": request_id, "urgency": urgency},
         )  # fmt: skip
 
     def postpone(
@@ -102,6 +109,7 @@ class Caseload:
             request = self._get(tx, request_id)
             request = ops.postpone(request, to, at, self.calendar, why, self._contacts(tx, request_id))
             tx.put_request(request)
+            tx.undo = {"action": "postpone", "id": request_id, "to": to.isoformat()}
         return request
 
     def next_step(
@@ -111,6 +119,7 @@ class Caseload:
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
             self._next_step(tx, request_id, step, at, why)
+            tx.undo = {"action": "next_step", "id": request_id, "to": step.isoformat() if step else None}
             return self._get(tx, request_id)
 
     def _next_step(self, tx: Any, request_id: int, step: date | None, at: datetime, why: str | None) -> None:
@@ -123,12 +132,14 @@ class Caseload:
         return sorted(t.start for t in tx.time_of(request_id))
 
     def close(self, request_id: int, outcome: str = "resolved", *, at: datetime | None = None) -> Request:
-        return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at))
+        undo = {"action": "close", "id": request_id, "outcome": outcome}
+        return self._change(request_id, at, lambda r, at: ops.close(r, outcome, at), undo)
 
     def reopen(self, request_id: int, *, at: datetime | None = None) -> Request:
         return self._change(
-            request_id, at, lambda r, at: ops.reopen(r, at, self.calendar, self.settings.later_days)
-        )
+            request_id, at, lambda r, at: ops.reopen(r, at, self.calendar, self.settings.later_days),
+            {"action": "reopen", "id": request_id},
+        )  # fmt: skip
 
     def edit(self, request_id: int, *, at: datetime | None = None, **fields: str | None) -> Request:
         return self._change(request_id, at, lambda r, at: ops.edit(r, at, **fields))
@@ -162,6 +173,7 @@ class Caseload:
         with self.store.transaction(self.now().date()) as tx:
             entry = self._log(tx, start, minutes, activity, request_id, note, offset)
             self._then_next_step(tx, entry, next_step)
+            tx.undo = {"action": "log", "entry": entry.id, "minutes": minutes, "id": request_id}
             return entry
 
     def _then_next_step(self, tx: Any, entry: TimeEntry | None, step: date | None) -> None:
@@ -211,6 +223,7 @@ class Caseload:
                     "no_time_entry", id=entry_id,
                 )  # fmt: skip
             tx.remove_time(entry_id)
+            tx.undo = {"action": "unlog", "entry": entry_id, "minutes": entry.minutes, "id": entry.request_id}
         return entry
 
     def start_timer(
@@ -227,6 +240,7 @@ class Caseload:
                 self._get(tx, request_id)
             timer = Timer(at, activity, request_id)
             tx.set_timer(timer)
+            tx.undo = {"action": "start", "id": request_id}
         return timer, stopped
 
     def stop_timer(self, *, at: datetime | None = None, next_step: date | None = None) -> TimeEntry | None:
@@ -234,6 +248,8 @@ class Caseload:
         with self.store.transaction(self.now().date()) as tx:
             entry = self._stop(tx, at)
             self._then_next_step(tx, entry, next_step)
+            tx.undo = {"action": "stop", "entry": entry.id if entry else None,
+                       "id": entry.request_id if entry else None}  # fmt: skip
             return entry
 
     def _stop(self, tx: Any, at: datetime) -> TimeEntry | None:
@@ -261,6 +277,20 @@ class Caseload:
             return None
         return self._log(tx, timer.start, timer.minutes_at(at), timer.activity, timer.request_id, None,
                          timer.offset)  # fmt: skip
+
+    # -- undo --------------------------------------------------------------------------
+    def undoable(self) -> dict[str, Any] | None:
+        """What `undo` would take back: the newest action (of any process), in brief."""
+        return self.store.last_undoable()
+
+    def undo(self, expected: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Take back the newest action, as if it had never been recorded. With `expected`
+        (what the user was asked about), refused if another action has come since."""
+        with self.store.transaction(self.now().date()) as tx:
+            if expected is not None and tx.last_undoable() != expected:
+                raise TriageError("another action was recorded meanwhile: nothing was undone; ask again",
+                                  "undo_moved")  # fmt: skip
+            return tx.undo_last()
 
     # -- reading -----------------------------------------------------------------------
     @property

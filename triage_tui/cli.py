@@ -20,7 +20,7 @@ from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
 from .core.text import inert_json, printable
 from .i18n import Messages
-from .present import entry_line, event_line, marks, request_heading
+from .present import ago, entry_line, event_line, marks, request_heading, undo_line
 
 EXIT_STORE = 1
 EXIT_BAD_INPUT = 2
@@ -199,6 +199,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="aliases instead of pupil codes, no reasons: for the team meeting",
     )
 
+    p = command("undo", "take back the most recent action (it asks first)")
+    p.add_argument("--yes", action="store_true", help="do not ask (needed when not on a terminal)")
+
     p = command("backup", "make a backup of the data now")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p = command("restore", "go back to a backup as a whole (what is there now is backed up first)")
@@ -349,6 +352,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) ->
         return 0
     if command in ("log", "start", "stop"):
         return _time(caseload, args, at, t)
+    if command == "undo":
+        return _undo(caseload, args.yes, t)
     if command == "time":
         day = _when("--day", parse_moment, args.day, now, caseload.calendar) if args.day else now
         return _day_time(caseload, day.date(), args.json, t)
@@ -431,6 +436,24 @@ def _time(caseload: Any, args: argparse.Namespace, at: datetime | None, t: Messa
         print(t("cli.timer_stopped", entry=entry_line(t, entry)))
     if entry is not None:
         _warn_overlaps(caseload, entry, t)
+    return 0
+
+
+def _undo(caseload: Any, yes: bool, t: Messages) -> int:
+    """Take back the newest action after saying what it was; on a terminal, ask first."""
+    what = caseload.undoable()
+    if what is None:
+        raise TriageError("there is nothing to undo", "nothing_to_undo")
+    said = undo_line(t, what)
+    if not yes:
+        if not sys.stdin.isatty():
+            raise TriageError("undo asks first: on a terminal it asks, elsewhere add --yes", "undo_needs_yes")
+        print(t("cli.undo_ask", what=said), end=" ", file=sys.stderr, flush=True)
+        if sys.stdin.readline().strip().casefold() not in ("y", "yes", "j", "ja"):
+            print(t("cli.undo_kept"), file=sys.stderr)
+            return 0
+    caseload.undo(expected=what)
+    print(t("cli.undone", what=said))
     return 0
 
 
@@ -563,8 +586,13 @@ def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | N
             contact=t.moment(datetime.fromisoformat(contact)) if contact else t("detail.no_contact"),
             days=t.n("n.school_days", info["waiting_school_days"])))  # fmt: skip
     if info["last_contact"]:
-        print(t("cli.last_contact", when=t.moment(datetime.fromisoformat(info["last_contact"])),
-                days=t.n("n.school_days", info["school_days_since_contact"])))  # fmt: skip
+        print(
+            t(
+                "cli.last_contact",
+                when=t.moment(datetime.fromisoformat(info["last_contact"])),
+                ago=ago(t, info["school_days_since_contact"]),
+            )
+        )
     print(t("cli.history"))
     for event in request.events:
         print(f"  {event.at:%Y-%m-%d %H:%M}  {event_line(t, event)}")

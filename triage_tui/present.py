@@ -73,11 +73,32 @@ def marks(t: Messages, info: dict[str, Any]) -> list[str]:
     return [t(f"mark.{kind}") for kind, marked in kinds.items() if marked]
 
 
+def ago(t: Messages, school_days: int) -> str:
+    """`today`, or `3 school days ago`."""
+    return t("ago.days", days=t.n("n.school_days", school_days)) if school_days else t("ago.today")
+
+
 def request_heading(t: Messages, request: Request, info: dict[str, Any]) -> str:
     """`#3 7B · later · due Fri 04.12.2026 · later lane · new, no contact yet · from pupil`."""
     return t("request.heading", id=request.id, pupil=printable(request.pupil),
              urgency=t(f"urgency.{request.urgency}"), due=t.date(request.due), state=standing(t, info),
              source=t(f"source.{request.source}"))  # fmt: skip
+
+
+def undo_line(t: Messages, what: dict[str, Any]) -> str:
+    """The action `undo` would take back, from its record (ids and our own words only)."""
+    action, values = what["action"], dict(what)
+    values["on"] = t("entry.on", id=what["id"]) if what.get("id") else ""
+    if what.get("to"):
+        values["to"] = t.day(date.fromisoformat(what["to"]))
+    for key, kind in (("urgency", "urgency"), ("outcome", "outcome")):
+        if key in values:
+            values[key] = t(f"{kind}.{values[key]}")
+    if "minutes" in values:
+        values["time"] = t.minutes(values["minutes"])
+    if action == "next_step" and not what.get("to"):
+        action = "next_step_cleared"
+    return t(f"undo.{action}", **values)
 
 
 # -- the weekly review ----------------------------------------------------------------------

@@ -110,6 +110,10 @@ def with_offsets(tables: Tables) -> Tables:
     return tables
 
 
+UNDOABLE = ("requests", "time", "timer")  # what undo puts back; never the id counters
+UNDO_KEPT = 200  # records of the newest actions, cleared by the weekly archival
+
+
 def archive_cutoff(today: date) -> date:
     """Requests closed before the Monday of last ISO week move to the archives."""
     return today - timedelta(days=today.weekday() + 7)
@@ -130,14 +134,59 @@ class Transaction:
         self._changed_archives: set[str] = set()  # months that gained documents
         self._unarchived: dict[str, dict[str, list[str]]] = {}  # month: the keys brought back
         self.checkpoint = False  # write the whole hot file instead of a journal line
+        # What the documents an action changes were before it (None: not there), for undo.
+        self._before: dict[tuple[str, str], dict[str, Any] | None] = {}
+        self.undo: dict[str, Any] | None = None  # what the action was, in brief: undoable if set
 
-    def _set(self, table: str, key: int, doc: dict[str, Any]) -> None:
+    def _set(self, table: str, key: int | str, doc: dict[str, Any]) -> None:
+        self._remember(table, str(key))
         self.tables.setdefault(table, {})[str(key)] = doc
         self._touched.add((table, str(key)))
 
     def _delete(self, table: str, key: int | str) -> None:
+        self._remember(table, str(key))
         self.tables.get(table, {}).pop(str(key), None)
         self._touched.add((table, str(key)))
+
+    def _remember(self, table: str, key: str) -> None:
+        if table in UNDOABLE and (table, key) not in self._before:
+            self._before[(table, key)] = self.tables.get(table, {}).get(key)
+
+    # -- undo ----------------------------------------------------------------------------
+    def last_undoable(self) -> dict[str, Any] | None:
+        """What the newest action that can be undone was, in brief."""
+        records = self.tables.get("undo", {})
+        return records[max(records, key=int)]["what"] if records else None
+
+    def undo_last(self) -> dict[str, Any]:
+        """Put back what the newest action changed, as if it had never been recorded, and drop
+        its record. The journal is folded into the checkpoint, so its line (an added request's
+        text, say) is gone from the hot files. Id counters stay: no id is handed out again."""
+        records = self.tables.get("undo", {})
+        if not records:
+            raise TriageError("there is nothing to undo", "nothing_to_undo")
+        key = max(records, key=int)
+        record = records[key]
+        for table, docs in record["before"].items():
+            for doc_key, doc in docs.items():
+                if doc is None:
+                    self._delete(table, doc_key)
+                else:
+                    self._set(table, doc_key, doc)
+        self._delete("undo", key)
+        self.checkpoint = True
+        return record["what"]
+
+    def _record_undo(self) -> None:
+        """The action's record for undo: what it was, and what it changed as it was before."""
+        before: dict[str, dict[str, Any]] = {}
+        for (table, key), doc in sorted(self._before.items()):
+            if self.tables.get(table, {}).get(key) is not doc:
+                before.setdefault(table, {})[key] = doc
+        records = self.tables.setdefault("undo", {})
+        for old in sorted(records, key=int)[: max(0, len(records) + 1 - UNDO_KEPT)]:
+            self._delete("undo", old)
+        self._set("undo", max(map(int, records), default=0) + 1, {"what": self.undo, "before": before})
 
     # -- the hot data ------------------------------------------------------------------
     @property
@@ -221,9 +270,13 @@ class Transaction:
             tables = self._archive(month)
             doc = tables["requests"].get(key)
             if doc is not None:
+                # Undone, what came back stays in the hot data as it was; the next archival
+                # moves it back.
+                self._before.setdefault(("requests", key), doc)
                 self._set("requests", request_id, doc)
                 times = [k for k, entry in tables["time"].items() if entry.get("request") == request_id]
                 for entry_id in times:
+                    self._before.setdefault(("time", entry_id), tables["time"][entry_id])
                     self._set("time", int(entry_id), tables["time"][entry_id])
                 self._unarchived.setdefault(month, {"requests": [], "time": []})
                 self._unarchived[month]["requests"].append(key)
@@ -249,6 +302,7 @@ class Transaction:
             for key in entries:
                 self.tables["time"].pop(key)
         self.set_meta(archived_before=cutoff.isoformat(), archive_index=index)
+        self.tables["undo"] = {}  # what moved can no longer be put back by an undo
         self.checkpoint = True
         return sum(len(r) for r, _ in moving.values())
 
@@ -264,6 +318,8 @@ class Transaction:
         """Archives that gain documents are written before the hot data, so nothing is ever
         only in memory; archive copies of what came back into the hot data are removed after
         it, so nothing is ever in neither. Between the two the hot copy wins."""
+        if self.undo is not None:
+            self._record_undo()
         for month in sorted(self._changed_archives):
             self._store.archive_file(month).save(self._archives[month])
         if self._unarchived:
@@ -631,6 +687,12 @@ class Store:
             if first <= doc["start"] < last or doc.get("request") in ids
         ]
         return [Request.from_doc(int(key), doc) for key, doc in kept.items()], entries
+
+    def last_undoable(self) -> dict[str, Any] | None:
+        """What the newest action that can be undone was, in brief (see `Transaction`)."""
+        with self._mutex:
+            records = (self.hot.load() or new_tables("hot")).get("undo", {})
+            return records[max(records, key=int)]["what"] if records else None
 
     def version(self) -> tuple[Signature | None, Signature | None]:
         """What the hot data's files look like on disk now. It changes with every write, by

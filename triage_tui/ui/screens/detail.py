@@ -21,7 +21,7 @@ from ...core.errors import TriageError
 from ...core.model import SOURCES, Request, TimeEntry
 from ...core.text import printable
 from ...i18n import Messages
-from ...present import event_line
+from ...present import ago, event_line
 from ...store import StoreError
 from ..text import literal
 from ..watcher import DataChanged
@@ -122,7 +122,7 @@ class RequestScreen(RequestActions, Screen[None]):
         if last and last != info["first_contact"]:
             seen = datetime.fromisoformat(last)
             text.append(t("detail.last_contact", when=t.moment(seen),
-                          days=t.n("n.school_days", info["school_days_since_contact"])) + "\n")  # fmt: skip
+                          ago=ago(t, info["school_days_since_contact"])) + "\n")  # fmt: skip
         if info["slips"]:
             dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")

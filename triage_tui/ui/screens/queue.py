@@ -23,7 +23,7 @@ from ...core.model import SOURCES, URGENCIES, Request
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
-from ...present import event_line
+from ...present import ago, event_line
 from ...store import StoreError
 from ..text import literal
 from ..watcher import DataChanged
@@ -46,7 +46,7 @@ def why(t: Messages, row: QueueRow) -> str:
     else:
         last = standing.last_contact
         assert last is not None
-        seen = t("preview.seen", day=t.day(last.date()), days=t.n("n.school_days", row.since_contact))
+        seen = t("preview.seen", day=t.day(last.date()), ago=ago(t, row.since_contact))
         if standing.next_step is None:
             text = t("preview.no_step", seen=seen)
         else:
