@@ -55,8 +55,17 @@ def settled(*keys: str):
     return run_before
 
 
-def test_queue_on_demo_data(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled())
+@pytest.mark.parametrize("size", [(80, 24), (120, 36)], ids=["80x24", "120x36"])
+@pytest.mark.parametrize("language", ["en", "nb"])
+@pytest.mark.parametrize("screen", ["queue", "review", "help"])
+def test_main_screens_in_both_languages_at_80x24_and_120x36(
+    snap_compare, request: pytest.FixtureRequest, screen: str, language: str, size
+) -> None:
+    """80×24 is a first-class size: the footer keeps help and the day's keys, the review its
+    heading and some of its list, help every key; nothing overlaps, in either language."""
+    folder = request.getfixturevalue("demo" if language == "en" else "demo_nb")
+    keys = {"queue": (), "review": ("w",), "help": ("question_mark",)}[screen]
+    assert snap_compare(app(folder, language), terminal_size=size, run_before=settled(*keys))
 
 
 @pytest.fixture(scope="module")
@@ -78,10 +87,6 @@ def test_the_queue_fits_from_80x24_to_200x50(snap_compare, long_summary: Path, s
     assert snap_compare(app(long_summary), terminal_size=size, run_before=settled())
 
 
-def test_norwegian_queue(snap_compare, demo_nb: Path) -> None:
-    assert snap_compare(app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled())
-
-
 def test_add_form(snap_compare, demo: Path) -> None:
     keys = ["a", *"7B-ER", "tab", "t", "tab", *"Sad after PE"]
     assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled(*keys))
@@ -89,14 +94,6 @@ def test_add_form(snap_compare, demo: Path) -> None:
 
 def test_request_detail(snap_compare, demo: Path) -> None:
     assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("down", "enter"))
-
-
-def test_help(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("question_mark"))
-
-
-def test_weekly_review(snap_compare, demo: Path) -> None:
-    assert snap_compare(app(demo), terminal_size=SIZE, run_before=settled("w"))
 
 
 def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo_nb: Path) -> None:

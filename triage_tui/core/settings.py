@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .calendar import Break, SchoolCalendar
 
@@ -14,6 +14,9 @@ class Settings:
     breaks: tuple[Break, ...] = ()
     language: str | None = None  # "en" or "nb"; None means from $LANG
     backups_kept: int = 30
+    # Keys by action id, as Textual's keymap takes them ("n", "ctrl+n", "question_mark,f1").
+    keys: dict[str, str] = field(default_factory=dict)
+    theme: str | None = None  # Textual's theme name; None means Textual's default
 
     def calendar(self) -> SchoolCalendar:
         return SchoolCalendar(self.breaks)

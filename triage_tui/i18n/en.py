@@ -6,7 +6,7 @@ MESSAGES = {
     "lane.tomorrow": "Tomorrow",
     "lane.later": "Later",
     "lane.ongoing": "Ongoing",
-    "lane.folded": "follow-ups with no next step; o shows them",
+    "lane.folded": "follow-ups with no next step; {ongoing} shows them",
     "lane.empty.now": "Nothing due today.",
     "lane.empty.tomorrow": "Nothing due tomorrow.",
     "lane.empty.later": "Nothing waiting.",
@@ -35,6 +35,8 @@ MESSAGES = {
     "key.pupil": "Pupil's requests",
     "key.first": "First",
     "key.last": "Last",
+    "key.page_up": "Page up",
+    "key.page_down": "Page down",
     "pupil.title": "Every request of {pupil}",
     "pupil.found": "Every request that matches “{words}”",
     "key.closed_too": "Closed too",
@@ -100,6 +102,7 @@ MESSAGES = {
     "key.cancel": "Cancel",
     "key.save": "Save",
     "key.palette": "Commands",
+    "key.urgency": "Urgency",
     "form.hint": "Enter saves · Escape cancels",
     "form.add.title": "New request",
     "form.pupil": "Pupil code",
@@ -147,10 +150,10 @@ MESSAGES = {
     "msg.store_error": "The data cannot be read: {error}",
     "msg.welcome": (
         "Welcome. Three keys do most of the work:\n"
-        "  a   add a request as it comes in (pupil code, from, summary, urgency)\n"
-        "  1 2 3   classify the selected request now / tomorrow / later\n"
-        "  t   start or stop the timer on the selected request\n"
-        "? shows every key."
+        "  {add}   add a request as it comes in\n"
+        "  {now} {tomorrow} {later}   classify the selected request now / tomorrow / later\n"
+        "  {timer}   start or stop the timer on the selected request\n"
+        "{help} shows every key."
     ),
     "status.timer": "⏱ {elapsed} on #{id}",
     "status.timer_unlinked": "⏱ {elapsed} ({activity})",
@@ -187,9 +190,9 @@ MESSAGES = {
     "event.why": " — {why}",
     "review.title": "Weekly review",
     "help.title": "Keys",
-    "help.lanes": "Lanes follow the calendar, by each request's date: its due date while it is new (no contact yet), its next step once it is a follow-up. Now is today or earlier, Tomorrow the next school day. New requests come first in a lane. Ongoing (o) holds the follow-ups with no next step, the longest unseen first. Contact: new, or the day of the last contact.",
+    "help.lanes": "Lanes follow the calendar, by each request's date: its due date while it is new (no contact yet), its next step once it is a follow-up. Now is today or earlier, Tomorrow the next school day. New requests come first in a lane. Ongoing ({ongoing}) holds the follow-ups with no next step, the longest unseen first. Contact: new, or the day of the last contact.",
     "help.marks": "Marks: ! past its date; ↓ downgraded, made less urgent; » postponed, moved by hand.",
-    "help.close": "Escape or ? closes this help.",
+    "help.close": "{back} or {help} closes this help.",
     "cmd.add": "Add a request",
     "cmd.log": "Log time",
     "cmd.timer": "Start or stop the timer",
@@ -207,7 +210,7 @@ MESSAGES = {
     "msg.nothing_closed": "Nothing closed recently to reopen.",
     "form.log_at": "Started (optional; empty means it just ended)",
     "form.log_at.placeholder": "09:30, i går 14:00",
-    "help.move": "Arrows or j/k move, on into the next lane; g/G or Home/End go to the first or last row, PageUp/PageDown a page; tab and shift+tab go to the next or previous lane; s lists every request of the pupil; r reopens the request closed last.",
+    "help.move": "Moving on past the last row of a lane takes you into the next lane.",
     "key.reopen": "Reopen last closed",
     "cmd.classify": "Classify {urgency}",
     "cmd.selected": "The selected request",
@@ -264,6 +267,8 @@ MESSAGES = {
     "msg.on": " on #{id}",
     "cmd.theme": "Theme",
     "cmd.theme.help": "Change the colours",
+    "msg.no_theme": "config.toml names a theme that is not here ({theme}): the default is used.",
+    "msg.theme_not_saved": "The theme is not remembered: {error}",
     "cmd.quit": "Quit",
     "cmd.quit.help": "Close triage",
     "cmd.keys": "Keys",

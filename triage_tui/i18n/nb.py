@@ -6,7 +6,7 @@ MESSAGES = {
     "lane.tomorrow": "I morgen",
     "lane.later": "Senere",
     "lane.ongoing": "Pågår",
-    "lane.folded": "oppfølginger uten neste steg; o viser dem",
+    "lane.folded": "oppfølginger uten neste steg; {ongoing} viser dem",
     "lane.empty.ongoing": "Alle saker som pågår, har et neste steg.",
     "col.contact": "Kontakt",
     "contact.new": "ny",
@@ -32,6 +32,8 @@ MESSAGES = {
     "key.pupil": "Elevens saker",
     "key.first": "Første",
     "key.last": "Siste",
+    "key.page_up": "Side opp",
+    "key.page_down": "Side ned",
     "pupil.title": "Alle henvendelser om {pupil}",
     "pupil.found": "Alle henvendelser som passer til «{words}»",
     "key.closed_too": "Også lukkede",
@@ -100,6 +102,7 @@ MESSAGES = {
     "key.cancel": "Avbryt",
     "key.save": "Lagre",
     "key.palette": "Kommandoer",
+    "key.urgency": "Hastegrad",
     "form.hint": "Enter lagrer · Escape avbryter",
     "form.add.title": "Ny henvendelse",
     "form.pupil": "Elevkode",
@@ -147,10 +150,10 @@ MESSAGES = {
     "msg.store_error": "Dataene kan ikke leses: {error}",
     "msg.welcome": (
         "Velkommen. Tre taster gjør det meste:\n"
-        "  a   før inn en henvendelse når den kommer (elevkode, fra, sammendrag, hastegrad)\n"
-        "  1 2 3   sett valgt henvendelse til nå / i morgen / senere\n"
-        "  t   start eller stopp stoppeklokka på valgt henvendelse\n"
-        "? viser alle tastene."
+        "  {add}   registrer en henvendelse når den kommer\n"
+        "  {now} {tomorrow} {later}   sett valgt henvendelse til nå / i morgen / senere\n"
+        "  {timer}   start eller stopp stoppeklokka på valgt henvendelse\n"
+        "{help} viser alle tastene."
     ),
     "status.timer": "⏱ {elapsed} på #{id}",
     "status.timer_unlinked": "⏱ {elapsed} ({activity})",
@@ -187,9 +190,9 @@ MESSAGES = {
     "event.why": " — {why}",
     "review.title": "Ukeoversikt",
     "help.title": "Taster",
-    "help.lanes": "Køene følger kalenderen, etter datoen til hver henvendelse: fristen mens den er ny (ingen kontakt ennå), neste steg når den er en oppfølging. Nå er i dag eller tidligere, I morgen neste skoledag. Nye henvendelser står først i køen. Pågår (o) har oppfølgingene uten neste steg, den som har gått lengst uten kontakt først. Kontakt: ny, eller dagen for siste kontakt.",
+    "help.lanes": "Køene følger kalenderen, etter datoen til hver henvendelse: fristen mens den er ny (ingen kontakt ennå), neste steg når den er en oppfølging. Nå er i dag eller tidligere, I morgen neste skoledag. Nye henvendelser står først i køen. Pågår ({ongoing}) har oppfølgingene uten neste steg, den som har gått lengst uten kontakt først. Kontakt: ny, eller dagen for siste kontakt.",
     "help.marks": "Merknader: ! datoen er passert; ↓ nedprioritert, gjort mindre hastende; » utsatt, flyttet manuelt.",
-    "help.close": "Escape eller ? lukker hjelpen.",
+    "help.close": "{back} eller {help} lukker hjelpen.",
     "cmd.add": "Ny henvendelse",
     "cmd.log": "Registrer tid",
     "cmd.timer": "Start eller stopp stoppeklokka",
@@ -207,7 +210,7 @@ MESSAGES = {
     "msg.nothing_closed": "Ingen henvendelse er lukket nylig, så det er ingenting å gjenåpne.",
     "form.log_at": "Startet (valgfritt; tomt betyr at det nettopp sluttet)",
     "form.log_at.placeholder": "09:30, i går 14:00",
-    "help.move": "Piltaster eller j/k flytter, videre inn i neste kø; g/G eller Home/End går til første eller siste rad, PageUp/PageDown en side; tab og shift+tab går til neste eller forrige kø; s viser alle henvendelsene om eleven; r gjenåpner den sist lukkede.",
+    "help.move": "Går du forbi siste rad i en kø, fortsetter du i neste kø.",
     "key.reopen": "Gjenåpne sist lukkede",
     "cmd.classify": "Sett til {urgency}",
     "cmd.selected": "Valgt henvendelse",
@@ -304,6 +307,8 @@ MESSAGES = {
     "error.stop_before_start": "stoppeklokka startet {start}, etter det tidspunktet",
     "cmd.theme": "Tema",
     "cmd.theme.help": "Bytt farger",
+    "msg.no_theme": "config.toml nevner et tema som ikke finnes ({theme}), så standardtemaet brukes.",
+    "msg.theme_not_saved": "Temaet blir ikke husket: {error}",
     "cmd.quit": "Avslutt",
     "cmd.quit.help": "Lukk triage",
     "cmd.keys": "Taster",

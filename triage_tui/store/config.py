@@ -4,6 +4,9 @@ contract_hours = 37.5      # hours a week
 later_days = 5             # school days a `later` request may wait
 language = "nb"            # "en" or "nb"; unset means from $LANG
 backups_kept = 30
+theme = "nord"             # Textual's theme; the app writes it when one is picked
+[keys]                     # keys by action id, as in Textual's keymap
+add = "+"
 [[breaks]]                 # holiday ranges, inclusive
 name = "Juleferie"
 from = 2026-12-21
@@ -13,6 +16,8 @@ to = 2027-01-01
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -20,10 +25,31 @@ from typing import Any
 from ..core.calendar import Break
 from ..core.errors import TriageError
 from ..core.settings import Settings
+from ..core.text import printable
 from .errors import FileAccessError
-from .files import read_no_link
+from .files import FILE_MODE, atomic_write, read_no_link
 
 CONFIG_NAME = "config.toml"
+SETTINGS = ("contract_hours", "later_days", "language", "backups_kept", "theme", "keys", "breaks")
+# The actions `[keys]` can put on other keys: the ids of the app's bindings (a test holds
+# the two the same; the app's screens cannot be imported here, they import Textual).
+ACTIONS = (
+    "add", "now", "tomorrow", "later", "postpone", "next_step", "timer", "log", "close",
+    "open", "edit", "pupil", "reopen", "ongoing", "review", "filter", "closed_too", "cancel",
+    "help", "quit", "back", "save", "palette", "previous_week", "next_week",
+    "up", "down", "first", "last", "page_up", "page_down", "next_lane", "previous_lane",
+)  # fmt: skip
+WHILE_TYPING = ("save", "cancel")  # they act while a text field has the keys
+MODIFIERS = ("ctrl", "alt", "shift", "meta", "super", "hyper")
+NAMED_KEYS = frozenset(
+    ("escape", "enter", "tab", "space", "backspace", "delete", "insert", "home", "end", "pageup",
+     "pagedown", "up", "down", "left", "right", *(f"f{n}" for n in range(1, 25)))
+)  # fmt: skip
+# Textual names a few characters otherwise than Unicode does (textual.keys, not imported here).
+SHORT_NAMES = {
+    "solidus": "slash", "reverse_solidus": "backslash", "commercial_at": "at",
+    "hyphen_minus": "minus", "plus_sign": "plus", "low_line": "underscore",
+}  # fmt: skip
 
 
 def load_settings(data_dir: Path) -> Settings:
@@ -45,7 +71,7 @@ def settings_from(raw: dict[str, Any], path: Path) -> Settings:
     def bad(message: str) -> TriageError:
         return TriageError(f"{path}: {message}")
 
-    unknown = set(raw) - {"contract_hours", "later_days", "language", "backups_kept", "breaks"}
+    unknown = set(raw) - set(SETTINGS)
     if unknown:
         raise bad(f"unknown setting {', '.join(sorted(unknown))}")
     defaults = Settings()
@@ -67,4 +93,124 @@ def settings_from(raw: dict[str, Any], path: Path) -> Settings:
         if not (isinstance(start, date) and isinstance(end, date)) or end < start:
             raise bad("each [[breaks]] needs dates `from` and `to` (from <= to), like from = 2026-12-21")
         breaks.append(Break(start, end, str(item.get("name", ""))))
-    return Settings(float(hours), later, tuple(breaks), language, kept)
+    theme = raw.get("theme")
+    if theme is not None and not (isinstance(theme, str) and theme.strip()):
+        raise bad('theme must be the name of a theme, like theme = "nord" (ctrl+p, Theme, lists them)')
+    keys = raw.get("keys", {})
+    if not isinstance(keys, dict):
+        raise bad('keys must be a table of actions and keys: [keys] and then a line like add = "n"')
+    return Settings(float(hours), later, tuple(breaks), language, kept, keymap(keys, bad), theme)
+
+
+def keymap(table: dict[str, Any], bad: Any) -> dict[str, str]:
+    """The `[keys]` table as Textual's keymap takes it: by action id, each key by its name,
+    several keys joined by commas."""
+    keys = {}
+    for action, value in table.items():
+        if action not in ACTIONS:
+            raise bad(f"[keys] has no action {printable(action)}; the actions are {', '.join(ACTIONS)}")
+        texts = value.split(",") if isinstance(value, str) else value if isinstance(value, list) else [value]
+        names = []
+        if not texts:
+            raise bad(f"[keys] {action} has no key")
+        for text in texts:
+            name = key_name(text.strip()) if isinstance(text, str) else None
+            if name is None:
+                shown = printable(text) if isinstance(text, str) else repr(text)
+                raise bad(
+                    f'[keys] {action}: "{shown}" is not a key; write keys like "n", "N", "ctrl+n", '
+                    '"f2" or "?", several as "n,ctrl+n"'
+                )
+            if action in WHILE_TYPING and typed(name):
+                raise bad(
+                    f'[keys] {action}: "{printable(text)}" would be typed into the form\'s fields; '
+                    'give it a key that types nothing, like "ctrl+s" or "f2"'
+                )
+            names.append(name)
+        keys[action] = ",".join(dict.fromkeys(names))
+    return keys
+
+
+def typed(key: str) -> bool:
+    """Whether a key (as Textual names it) types a character into a text field."""
+    *modifiers, name = key.split("+")
+    return set(modifiers) <= {"shift"} and (name == "space" or name not in NAMED_KEYS)
+
+
+def key_name(text: str) -> str | None:
+    """A key as Textual names it (`?` is `question_mark`, `ctrl+/` is `ctrl+slash`), or None
+    when `text` is no key."""
+    head, _, key = text.rpartition("+")
+    if not key and text.endswith("+"):  # "+" itself, or "ctrl++"
+        head, key = head.removesuffix("+"), "+"
+    modifiers = head.lower().split("+") if head else []
+    if any(m not in MODIFIERS for m in modifiers) or len(set(modifiers)) < len(modifiers):
+        return None
+    if len(key) == 1:
+        name = "space" if key == " " else character_key(key) if key.isprintable() else None
+    elif key.lower() in NAMED_KEYS or key.lower() in SHORT_NAMES.values():
+        name = key.lower()
+    else:  # a character by its name: question_mark, left_square_bracket
+        try:
+            character = unicodedata.lookup(key.replace("_", " "))
+        except KeyError:
+            return None
+        name = character_key(character) if character.isprintable() and not character.isspace() else None
+    return "+".join([*modifiers, name]) if name else None
+
+
+def character_key(character: str) -> str:
+    """The name Textual gives the key of a character: `a`, `7`, `question_mark`, `slash`."""
+    if character.isalnum():
+        return character
+    name = unicodedata.name(character, character).lower().replace("-", "_").replace(" ", "_")
+    return SHORT_NAMES.get(name, name)
+
+
+# `theme = "nord"  # a comment`: what comes before the value, the value, what comes after.
+_THEME_LINE = re.compile(r"""^(\s*theme\s*=\s*)("(?:[^"\\]|\\.)*"|'[^']*')(.*)$""", re.DOTALL)
+
+
+def remember_theme(data_dir: Path, theme: str) -> None:
+    """Write `theme = "…"` into config.toml, leaving the rest of the file as it was: its
+    other settings, its comments, its mode. A file without the setting gets it above its
+    first table. A file that cannot be changed so is left alone, with a TriageError."""
+    import tomllib
+
+    path = Path(data_dir) / CONFIG_NAME
+    try:
+        text = read_no_link(path).decode("utf-8")
+        mode = os.stat(path, follow_symlinks=False).st_mode & 0o7777
+    except FileNotFoundError:
+        text, mode = "", FILE_MODE
+    except OSError as e:
+        raise FileAccessError(e, "the theme was not saved", path, "read") from None
+    except UnicodeDecodeError as e:
+        raise TriageError(f"{path}: {e}") from None
+    value = '"{}"'.format(theme.replace("\\", "\\\\").replace('"', '\\"'))
+    lines = text.splitlines(keepends=True)
+    tables = next((i for i, line in enumerate(lines) if line.lstrip().startswith("[")), len(lines))
+    for i, line in enumerate(lines[:tables]):
+        if found := _THEME_LINE.match(line):
+            lines[i] = found[1] + value + found[3]
+            break
+    else:
+        at = tables
+        while tables < len(lines) and at > 0 and lines[at - 1].lstrip()[:1] in ("#", ""):
+            at -= 1  # above the comments that head the first table, by the settings before it
+        if at and not lines[at - 1].endswith("\n"):
+            lines[at - 1] += "\n"
+        lines.insert(at, f"theme = {value}\n")
+    new = "".join(lines)
+    try:
+        before, after = tomllib.loads(text), tomllib.loads(new)
+    except tomllib.TOMLDecodeError:
+        before, after = {}, {}
+    if after.pop("theme", None) != theme or after != {k: v for k, v in before.items() if k != "theme"}:
+        raise TriageError(
+            f"{path}: the theme is not saved, this file is not as expected; write theme = {value} in it"
+        )
+    try:
+        atomic_write(path, new.encode("utf-8"), mode)
+    except OSError as e:
+        raise FileAccessError(e, "the theme was not saved", path) from None

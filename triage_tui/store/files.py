@@ -71,17 +71,20 @@ def read_no_link(path: Path) -> bytes:
         return f.read()
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, mode: int = FILE_MODE) -> None:
     """Write a temp file beside `path`, fsync it, rename it over `path`, fsync the folder.
 
     A kill at any moment leaves either the old file or the new one, never a mix. A symlink
-    at `path` is replaced, not followed: the rename puts the new file in its place.
+    at `path` is replaced, not followed: the rename puts the new file in its place. The new
+    file is private unless `mode` says otherwise (a file of the user's, kept as they set it).
     """
     tmp = path.with_name(f".{path.name}.{os.getpid()}-{os.urandom(4).hex()}{TEMP_SUFFIX}")
     with naming(path):
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, FILE_MODE)
         try:
             try:
+                if mode != FILE_MODE and hasattr(os, "fchmod"):  # not on Windows
+                    os.fchmod(fd, mode)
                 view = memoryview(data)
                 while view:
                     view = view[os.write(fd, view) :]

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -21,9 +21,10 @@ from textual.screen import Screen
 
 from ..caseload import Caseload
 from ..core.errors import TriageError
+from ..core.text import printable
 from ..i18n import Messages, language_for
 from ..store import Store, StoreError
-from ..store.config import load_settings
+from ..store.config import CONFIG_NAME, load_settings, remember_theme
 from .screens.forms import Field, Form, Save, Then
 from .screens.queue import QueueScreen
 from .watcher import DataChanged, Watcher
@@ -62,6 +63,13 @@ class TriageApp(App[None]):
         self.caseload = caseload
         self.t = t
         self.cursor_blink = cursor_blink  # off for snapshot tests
+        settings = caseload.settings
+        self.set_keymap(settings.keys)  # checked for clashes by create_app
+        # The theme picked last (ctrl+p, Theme) is written to config.toml, and used again.
+        self.remembered_theme = settings.theme
+        if settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self._theme_lock = threading.Lock()
         self.watcher = Watcher(caseload.store.version, self)
         self._last_action = threading.Event()  # set when the latest action asked for has run
         self._last_action.set()
@@ -71,6 +79,29 @@ class TriageApp(App[None]):
 
     def on_mount(self) -> None:
         self.watcher.start()
+        self.theme_changed_signal.subscribe(self, self.theme_changed)
+        theme = self.remembered_theme
+        if theme is not None and theme not in self.available_themes:
+            self.notify(self.t("msg.no_theme", theme=printable(theme)), severity="warning", markup=False)
+
+    def theme_changed(self, _: object) -> None:
+        if self.theme != self.remembered_theme:
+            self.remember_theme()
+
+    @work(thread=True, group="theme")
+    def remember_theme(self) -> None:
+        """Write the theme in use to config.toml, off the event loop; the newest wins."""
+        with self._theme_lock:
+            theme = self.theme
+            if theme == self.remembered_theme:
+                return
+            try:
+                remember_theme(self.caseload.store.dir, theme)
+            except (TriageError, StoreError) as e:
+                error = self.t("msg.theme_not_saved", error=self.t.error(e))
+                self.call_from_thread(self.notify, printable(error), severity="error", markup=False)
+                return
+            self.remembered_theme = theme
 
     def on_unmount(self) -> None:
         self.watcher.stop()
@@ -193,6 +224,10 @@ def create_app(
     """The app on the store at `data_dir`, at `clock`; the language from the argument, the
     config file, or $LANG."""
     settings = load_settings(data_dir)
+    if settings.keys:  # two actions on one key are refused before anything starts
+        from .keys import check_keymap
+
+        check_keymap(settings.keys, TriageApp, Path(data_dir) / CONFIG_NAME)
     store = Store(data_dir, lock_timeout=LOCK_TIMEOUT, backups_kept=settings.backups_kept)
     t = Messages(language or language_for(settings.language))
     return TriageApp(Caseload(store, settings, clock), t, cursor_blink=cursor_blink)

@@ -25,6 +25,7 @@ from ...core.text import printable
 from ...i18n import Messages
 from ...present import ago, event_line
 from ...store import StoreError
+from ..keys import key_of
 from ..text import literal
 from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
@@ -205,7 +206,11 @@ class QueueScreen(RequestActions, Screen):
         """On a first start (nothing recorded yet), the three keys that matter."""
         welcome = self.query("#welcome")
         if first_start and not welcome:
-            self.mount(Static(self.t("msg.welcome"), id="welcome"), before=0)
+            keys = {
+                action: key_of(self, action)
+                for action in ("add", "now", "tomorrow", "later", "timer", "help")
+            }
+            self.mount(Static(self.t("msg.welcome", **keys), id="welcome"), before=0)
         elif not first_start and welcome:
             welcome.remove()
 
@@ -392,6 +397,11 @@ class QueueScreen(RequestActions, Screen):
         from .help import HelpScreen
 
         self.app.push_screen(HelpScreen(self.t, self))
+
+    def help_notes(self) -> str:
+        """What help says under the keys: how the lanes work, and what the marks mean."""
+        t = self.t
+        return f"{t('help.move')}\n{t('help.lanes', ongoing=key_of(self, 'ongoing'))}\n{t('help.marks')}"
 
     @on(LaneTable.Edge)
     def next_lane_past_the_edge(self, event: LaneTable.Edge) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,6 +30,7 @@ from ..widgets.keybar import KeyBar
 
 TREND_WEEKS = 8
 BAR_WIDTH = 20
+SHORT_BELOW = 30  # rows
 KIND_STYLES = {"breach": "bold red", "slip": "bold red", "follow_up_late": "red", "quiet": "dark_orange3"}
 
 
@@ -43,13 +45,16 @@ class ReviewScreen(Screen[None]):
         week: Week
         reviews: list[WeeklyReview]  # the eight weeks up to `week`, oldest first
 
-    # Below 100 columns the trend gives way, and the bars are shorter.
+    # Below 100 columns the trend gives way, and the bars are shorter; below 30 rows the
+    # summary's parts follow each other without a blank line, so the list keeps some rows.
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    VERTICAL_BREAKPOINTS = [(0, "-short"), (SHORT_BELOW, "-tall")]
     BINDINGS = [
         Binding("left_square_bracket", "step(-1)", "Previous week", key_display="[", id="previous_week"),
         Binding("right_square_bracket", "step(1)", "Next week", key_display="]", id="next_week"),
         Binding("enter", "open", "Open", show=False, id="open"),
-        Binding("escape,q,w", "app.pop_screen", "Back", id="back"),
+        Binding("escape,q", "app.pop_screen", "Back", id="back"),
+        Binding("w", "app.pop_screen", "Week", show=False, id="review"),  # the key that opened it
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
     ]
 
@@ -58,6 +63,7 @@ class ReviewScreen(Screen[None]):
         self.caseload = caseload
         self.t = t
         self.week = week or Week.of(caseload.now().date())
+        self.review: WeeklyReview | None = None  # the one shown, made again for a new size
 
     def compose(self) -> ComposeResult:
         yield Label("", id="review-title")
@@ -121,16 +127,34 @@ class ReviewScreen(Screen[None]):
     def show_review(self, message: Loaded) -> None:
         if message.week != self.week:
             return
-        review = message.review
-        self.query_one("#review-summary", Static).update(self.summary(review))
-        self.query_one("#review-time", Static).update(self.time_split(review.time))
-        self.show_requests(review)
+        self.review = message.review
+        self.show_numbers(message.review)
+        self.show_requests(message.review)
+
+    def on_resize(self) -> None:
+        if self.review is not None:
+            self.show_numbers(self.review)
+
+    def show_numbers(self, review: WeeklyReview) -> None:
+        """The summary, and beside it where the time went, in the room the summary leaves:
+        nothing wraps, in either language, from 80 columns up."""
+        summary = self.summary(review)
+        gap = 2 if self.app.size.width >= 100 else 1
+        width = max(cell_len(line) for line in summary.plain.splitlines()) + gap
+        box = self.query_one("#review-summary", Static)
+        box.styles.width = width
+        box.update(summary)
+        room = self.app.size.width - 2 - width  # the screen's padding, and the summary
+        self.query_one("#review-time", Static).update(self.time_split(review.time, room))
 
     def summary(self, review: WeeklyReview) -> Text:
         t = self.t
+        gap = "" if self.app.size.height < SHORT_BELOW else "\n"
         text = Text()
         text.append(t.n("n.came_in", sum(review.received.values())) + "\n", style="bold")
-        text.append("  " + ", ".join(f"{t(f'urgency.{u}')} {review.received[u]}" for u in URGENCIES) + "\n\n")
+        text.append(
+            "  " + ", ".join(f"{t(f'urgency.{u}')} {review.received[u]}" for u in URGENCIES) + "\n" + gap
+        )
         text.append(t("review.targets") + "\n", style="bold")
         for u in URGENCIES:
             target = review.targets[u]
@@ -139,7 +163,7 @@ class ReviewScreen(Screen[None]):
                 if target.pending:
                     met += " " + t("review.pending", n=target.pending)
                 text.append(f"  {t(f'urgency.{u}')}: {met}\n")
-        text.append("\n" + t("review.pushed") + "\n", style="bold")
+        text.append(gap + t("review.pushed") + "\n", style="bold")
         for key in ("downgrades", "postponements", "slips", "closed_without_contact"):
             count = len(getattr(review, key))
             text.append(f"  {t(f'review.{key}')}: ", style="")
@@ -150,27 +174,30 @@ class ReviewScreen(Screen[None]):
         text.append(met + "\n", style="bold red" if late else "")
         text.append(f"  {t('review.open_at_end')}: {len(review.open_at_end)}\n")
         quiet = len(review.quiet_cases)
-        text.append("\n" + t("review.before_acute") + "\n", style="bold")
+        text.append(gap + t("review.before_acute") + "\n", style="bold")
         text.append(f"  {t('review.quiet_cases', days=QUIET_SCHOOL_DAYS)}: ")
         text.append(f"{quiet}", style="bold dark_orange3" if quiet else "")
         return text
 
-    def time_split(self, spent: TimeSpent) -> Text:
+    def time_split(self, spent: TimeSpent, room: int) -> Text:
+        """Time by activity, as bars as long as `room` cells allow (up to BAR_WIDTH)."""
         t = self.t
         text = Text()
         logged, contract = t.minutes(spent.total_minutes), t.minutes(spent.contract_minutes)
         text.append(t("review.time", logged=logged, contract=contract) + "\n", style="bold")
-        widest = max([*spent.by_activity.values(), 1])
-        bar_width = BAR_WIDTH if self.app.size.width >= 100 else 6
-        for activity, minutes in sorted(spent.by_activity.items(), key=lambda item: -item[1]):
-            if not minutes:
-                continue
+        rows = [(t(f"activity.{activity}"), t.minutes(minutes), minutes, ACTIVITIES[activity])
+                for activity, minutes in sorted(spent.by_activity.items(), key=lambda item: -item[1])
+                if minutes]  # fmt: skip
+        label = max([cell_len(row[0]) for row in rows] or [0]) + 1
+        value = max([cell_len(row[1]) for row in rows] or [0])
+        bar_width = max(3, min(BAR_WIDTH, room - 2 - label - 1 - value))
+        widest = max([row[2] for row in rows] or [1])
+        for name, duration, minutes, kind in rows:
             bar = "█" * max(1, round(bar_width * minutes / widest))
-            kind = ACTIVITIES[activity]
             style = {"direct": "green", "indirect": "dodger_blue3", "administrative": "dark_orange3"}[kind]
-            text.append(f"  {t(f'activity.{activity}'):<19}")
+            text.append(f"  {name}{' ' * (label - cell_len(name))}")
             text.append(f"{bar:<{bar_width}}", style=style)
-            text.append(f" {t.minutes(minutes)}\n")
+            text.append(f" {duration}\n")
         if spent.direct_share is not None:
             text.append(t("review.direct", share=round(100 * spent.direct_share)) + "\n", style="dim")
         return text

@@ -4,18 +4,27 @@ Each key is shown as it is bound now (a key remapped in config.toml shows remapp
 what it does in the user's language. It is one line of text, made again only when the
 bindings change; Textual's Footer is a widget a key, built again on every change of focus,
 which costs tens of milliseconds each time a form closes or a lane takes the focus.
+
+When the line is too short for every key (80 columns, or Norwegian words), the three
+urgency keys share one word, and the keys that matter most are kept: help and back always,
+then the day's work, in the order of FIRST.
 """
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
 from ...i18n import Messages
+from ..keys import active
 
-ALWAYS = ("help", "quit", "back")  # kept when the line is too short for every key
+ALWAYS = ("help", "back")  # kept when the line is too short for every key
+FIRST = ("add", "urgency", "timer", "review", "filter", "quit", "log", "edit", "open", "previous_week",
+         "next_week", "postpone", "next_step", "close")  # fmt: skip
+URGENCY = ("now", "tomorrow", "later")  # shown as one, "1 2 3 Urgency", when room is short
 GAP = "  "
 
 
@@ -49,7 +58,7 @@ class KeyBar(Static):
     def keys(self) -> list[tuple[str, str, str]]:
         """(binding id, key as shown, description) of the bindings to show, once each."""
         shown, seen = [], set()
-        for _, binding, enabled, _ in self.screen.active_bindings.values():
+        for _, binding, enabled, _ in active(self.screen):
             if binding.show and enabled and binding.action not in seen:
                 seen.add(binding.action)
                 key = self.app.get_key_display(binding)
@@ -57,23 +66,41 @@ class KeyBar(Static):
         return shown
 
     def show_keys(self) -> None:
-        keys = self.keys()
-        width = self.size.width or self.app.size.width
-        cost = [len(key) + 1 + len(text) + len(GAP) for _, key, text in keys]
-        kept = [i for i, (binding_id, _, _) in enumerate(keys) if binding_id in ALWAYS]
-        room = width - sum(cost[i] for i in kept)
-        for i in range(len(keys)):
-            if i not in kept and cost[i] <= room:
-                kept.append(i)
-                room -= cost[i]
-            elif i not in kept:
-                room = -1  # keep the order: nothing after a key that did not fit
+        width = self.size.width or self.app.size.width - 2
         style = self.get_component_rich_style("keybar--key")
         line = Text(no_wrap=True, overflow="ellipsis")
-        for i in sorted(kept):
-            _, key, text = keys[i]
+        for _, key, text in fit(self.keys(), width, self.t("key.urgency")):
             line.append(key, style)
             line.append(f" {text}{GAP}")
+        line.rstrip()
         if line != self.line:  # unchanged is the rule: a screen coming back, a lane taking focus
             self.line = line
             self.update(line, layout=False)  # one line, always
+
+
+def fit(keys: list[tuple[str, str, str]], width: int, urgency: str) -> list[tuple[str, str, str]]:
+    """The keys that go on a line `width` cells wide, in their order: all when there is room;
+    else with the urgency keys as one, the most wanted first."""
+
+    def cost(key: tuple[str, str, str]) -> int:
+        return cell_len(key[1]) + 1 + cell_len(key[2]) + len(GAP)
+
+    room = width + len(GAP)  # the last key needs no gap after it
+    if sum(map(cost, keys)) <= room:
+        return keys
+    ids = [binding_id for binding_id, _, _ in keys]
+    if all(u in ids for u in URGENCY):
+        at = ids.index(URGENCY[0])
+        trio = " ".join(key for binding_id, key, _ in keys if binding_id in URGENCY)
+        keys = [k for k in keys if k[0] not in URGENCY]
+        keys.insert(at, ("urgency", trio, urgency))
+    wanted = [*ALWAYS, *FIRST]
+    order = sorted(
+        range(len(keys)), key=lambda i: wanted.index(keys[i][0]) if keys[i][0] in wanted else len(wanted) + i
+    )
+    kept = set()
+    for i in order:
+        if cost(keys[i]) <= room:
+            kept.add(i)
+            room -= cost(keys[i])
+    return [key for i, key in enumerate(keys) if i in kept]

@@ -23,6 +23,7 @@ from textual.strip import Strip
 from ...core.queue import QueueRow
 from ...core.text import printable
 from ...i18n import Messages
+from ..keys import key_of
 
 COLUMNS = ("id", "pupil", "contact", "summary", "due", "urgency", "waited", "marks", "source")
 RIGHT = {"id", "waited"}  # numbers, aligned right
@@ -135,7 +136,7 @@ class LaneTable(ScrollView, can_focus=True):
         title = f"{t(f'lane.{self.lane}')} ({len(rows)})"
         empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
         if self.folded and rows:
-            title = f"{title} — {t('lane.folded')}"
+            title = f"{title} — {t('lane.folded', ongoing=key_of(self.screen, 'ongoing'))}"
         self.border_title = title if rows else f"{title} — {empty}"
         self.set_class(not rows, "empty")
         self.set_class(self.folded and bool(rows), "folded")
