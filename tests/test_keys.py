@@ -152,17 +152,17 @@ async def test_a_remapped_key_does_its_action_and_shows_everywhere_and_the_old_o
 
 
 async def test_the_folded_lane_and_the_lanes_help_name_the_remapped_key(folder, clock) -> None:
-    write_config(folder, '[keys]\nongoing = "u"\n')
+    write_config(folder, '[keys]\nongoing = "v"\n')
     shell = Caseload.open(folder, clock)
     request = shell.add("7B", "Ongoing now")
     shell.log(30, "conversation", request_id=request.id)
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert "u shows them" in screen_text(app)
+        assert "v shows them" in screen_text(app)
         await pilot.press("question_mark")
         await settle(pilot)
-        assert "Ongoing (u) holds" in screen_text(app)
+        assert "Ongoing (v) holds" in screen_text(app)
 
 
 # -- a clash ---------------------------------------------------------------------------------

@@ -683,6 +683,9 @@ async def test_a_stray_timer_logs_nothing_and_r_reopens_a_close_by_mistake(folde
         assert lane_ids(app, "now") == []
         await pilot.press("r")
         await settle(pilot)
+        assert "Reopen #1, closed a moment ago?" in screen_text(app)  # it asks first
+        await pilot.press("y")
+        await settle(pilot)
         assert lane_ids(app, "now") == [1]
         assert "Latest: reopened, due Thu 26.11" in screen_text(app)  # the screen shows it
     caseload = shell(folder, clock)
@@ -848,3 +851,58 @@ async def test_the_review_lists_follow_ups_and_quiet_cases(folder, clock) -> Non
             shot = screen_text(app)
             for text in words:
                 assert text in shot, (language, text)
+
+
+async def test_r_reopens_only_a_close_made_in_this_app_and_n_keeps_it_closed(folder, clock, three) -> None:
+    three.close(1)  # closed from a shell: not this app's mistake to take back
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("r")
+        await settle(pilot)
+        assert "Nothing has been closed since triage was opened." in notices(app)
+        await pilot.press("d", "enter")  # closes #2, the selected one
+        await settle(pilot)
+        await pilot.press("r", "n")
+        await settle(pilot)
+        assert lane_ids(app, "tomorrow") == []  # still closed
+        await pilot.press("r", "y")
+        await settle(pilot)
+        assert lane_ids(app, "tomorrow") == [2]
+    assert shell(folder, clock).find(1)[0].status == "closed"
+
+
+@pytest.mark.parametrize(
+    ("language", "question", "undone"),
+    [("en", "Undo setting #3 to now?", "Undone: setting #3 to now"),
+     ("nb", "Angre hastegraden nå på #3?", "Angret: hastegraden nå på #3")],
+)  # fmt: skip
+async def test_u_says_what_it_undoes_asks_and_takes_it_back(
+    folder, clock, three, language: str, question: str, undone: str
+) -> None:
+    app = make_app(folder, clock, language)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        three.classify(3, "now")  # a stray 1, from a shell: undo takes back any process's newest action
+        await pilot.press("u")
+        await settle(pilot)
+        assert question in screen_text(app)
+        await pilot.press("escape")  # no
+        await settle(pilot)
+        assert shell(folder, clock).find(3)[0].urgency == "now"
+        await pilot.press("u")
+        await settle(pilot)
+        await pilot.press("y" if language == "en" else "j")
+        await settle(pilot)
+        assert undone in notices(app)
+        assert lane_ids(app, "later") == [3]
+    assert [e.type for e in shell(folder, clock).find(3)[0].events] == ["created", "classified"]
+
+
+async def test_u_with_nothing_to_undo_says_so(folder, clock) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert "There is nothing to undo." in notices(app)

@@ -35,7 +35,7 @@ SETTINGS = ("contract_hours", "later_days", "language", "backups_kept", "theme",
 # the two the same; the app's screens cannot be imported here, they import Textual).
 ACTIONS = (
     "add", "now", "tomorrow", "later", "postpone", "next_step", "timer", "log", "close",
-    "open", "edit", "pupil", "reopen", "ongoing", "review", "filter", "closed_too", "cancel",
+    "open", "edit", "pupil", "reopen", "undo", "ongoing", "review", "filter", "closed_too", "cancel",
     "help", "quit", "back", "save", "palette", "previous_week", "next_week",
     "up", "down", "first", "last", "page_up", "page_down", "next_lane", "previous_lane",
 )  # fmt: skip

@@ -72,6 +72,7 @@ class TriageApp(App[None]):
         self._theme_lock = threading.Lock()
         self.watcher = Watcher(caseload.store.version, self)
         self._last_action = threading.Event()  # set when the latest action asked for has run
+        self.closed_here: int | None = None  # the request closed last in this app: r reopens it
         self._last_action.set()
         self._forms: dict[tuple[tuple[str, bool, bool], ...], Form] = {}
         self._request_screen: RequestScreen | None = None

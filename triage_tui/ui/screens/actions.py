@@ -282,6 +282,7 @@ class RequestActions:
 
         def save(values: Values) -> Done:
             self.caseload.close(request.id, values["outcome"])
+            self.app.closed_here = request.id  # type: ignore[attr-defined]  # what r reopens
             outcome = t(f"outcome.{values['outcome']}")
             return Done(t("msg.closed", id=request.id, outcome=outcome), notice=True)  # it leaves the view
 

@@ -23,7 +23,7 @@ from ...core.model import SOURCES, URGENCIES, Request
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
-from ...present import ago, event_line
+from ...present import ago, event_line, undo_line
 from ...store import StoreError
 from ..keys import key_of
 from ..text import literal
@@ -32,6 +32,7 @@ from ..widgets.keybar import KeyBar
 from ..widgets.lane import LaneTable
 from ..widgets.status import StatusBar
 from .actions import ACTION_BINDINGS, RequestActions
+from .confirm import Confirm
 from .forms import Done, Field, Values
 
 
@@ -63,6 +64,7 @@ class QueueScreen(RequestActions, Screen):
         Binding("o", "fold", "Ongoing", id="ongoing"),
         Binding("s", "pupil", "Pupil's requests", show=False, id="pupil"),
         Binding("r", "reopen", "Reopen last closed", show=False, id="reopen"),
+        Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("enter", "open", "Open", show=False, id="open"),
         Binding("w", "review", "Week", id="review"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
@@ -349,17 +351,48 @@ class QueueScreen(RequestActions, Screen):
         return self.t("form.pupil.open", n=len(ids), ids=", ".join(ids)) if ids else ""
 
     def action_reopen(self) -> None:
-        """Bring back the request closed last: a close by mistake is one key from undone."""
-        t = self.t
+        """Reopen the request closed by mistake: the last one closed since the app was opened,
+        after asking."""
+        t, closed = self.t, self.app.closed_here  # type: ignore[attr-defined]
+        if closed is None:
+            self.notify(t("msg.nothing_closed"), severity="warning")
+            return
 
-        def reopen() -> Done:
-            closed = self.caseload.last_closed()
-            if closed is None:
-                return Done(t("msg.nothing_closed"), severity="warning")
-            request = self.caseload.reopen(closed.id)
-            return Done(t("msg.reopened", id=request.id, due=t.day(request.due)), request.id)
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.closed_here = None  # type: ignore[attr-defined]
+                self.attempt(lambda: self.reopened(closed))
 
-        self.attempt(reopen)
+        self.app.push_screen(Confirm(t, t("confirm.reopen", id=closed)), answered)
+
+    def reopened(self, request_id: int) -> Done:
+        request = self.caseload.reopen(request_id)
+        return Done(self.t("msg.reopened", id=request.id, due=self.t.day(request.due)), request.id)
+
+    def action_undo(self) -> None:
+        """Take back the newest action, of this app or any other process, after saying what it
+        was and asking."""
+        t, caseload = self.t, self.caseload
+
+        def ask(what: dict[str, Any] | Exception | None) -> None:
+            if isinstance(what, Exception):
+                self.done(what)
+            elif what is None:
+                self.notify(t("msg.nothing_to_undo"), severity="warning")
+            else:
+                said = undo_line(t, what)
+
+                def undo() -> Done:
+                    caseload.undo(expected=what)
+                    return Done(t("msg.undone", what=said), notice=True)
+
+                def answered(yes: bool | None) -> None:
+                    if yes:
+                        self.attempt(undo)
+
+                self.app.push_screen(Confirm(t, t("confirm.undo", what=said)), answered)
+
+        self.app.record(caseload.undoable, ask)  # type: ignore[attr-defined]
 
     def action_fold(self) -> None:
         """Open or fold the Ongoing lane."""
