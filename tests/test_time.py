@@ -37,10 +37,11 @@ def test_the_same_time_logged_twice_within_a_minute_is_a_double(caseload: Caselo
         TriageError, match="the same time was logged a moment ago as entry 1; nothing was saved"
     ):
         caseload.log(20, "conversation", request_id=1)
-    # Not a double: another activity, another length, or a minute later.
-    assert caseload.log(20, "documentation", request_id=1).id == 2
-    assert caseload.log(25, "conversation", request_id=1).id == 3
-    assert caseload.log(20, "conversation", request_id=1, start=first.start.replace(minute=41)).id == 4
+    # Not a double: another activity, another length, another note, or a minute later.
+    assert caseload.log(20, "conversation", request_id=1, note="with mum").id == 2
+    assert caseload.log(20, "documentation", request_id=1).id == 3
+    assert caseload.log(25, "conversation", request_id=1).id == 4
+    assert caseload.log(20, "conversation", request_id=1, start=first.start.replace(minute=41)).id == 5
 
 
 def test_overlapping_time_is_saved_and_the_overlap_named(caseload: Caseload, clock) -> None:

@@ -235,11 +235,11 @@ MINUTE = timedelta(minutes=1)
 
 
 def check_not_double(entry: TimeEntry, others: Iterable[TimeEntry]) -> None:
-    """The same time (activity, request, minutes) logged again within a minute is a double."""
-    same = (entry.activity, entry.request_id, entry.minutes)
+    """The same time (activity, request, minutes, note) logged again within a minute is a double."""
+    same = (entry.activity, entry.request_id, entry.minutes, entry.note)
     for other in others:
         near = abs(other.start - entry.start) < MINUTE
-        if near and (other.activity, other.request_id, other.minutes) == same:
+        if near and (other.activity, other.request_id, other.minutes, other.note) == same:
             raise TriageError(
                 f"the same time was logged a moment ago as entry {other.id}; nothing was saved",
                 "double", id=other.id,
