@@ -906,3 +906,37 @@ async def test_u_with_nothing_to_undo_says_so(folder, clock) -> None:
         await pilot.press("u")
         await settle(pilot)
         assert "There is nothing to undo." in notices(app)
+
+
+async def test_the_app_leaves_when_its_terminal_has_gone(folder, clock, monkeypatch) -> None:
+    """Its window closed under `make run`, the app got no hangup signal and Textual read the
+    end of its input again and again, at full speed (seen in tmux: 100 % CPU for an hour)."""
+    import termios
+
+    class Terminal:
+        def isatty(self) -> bool:
+            return True
+
+        def fileno(self) -> int:
+            return 0
+
+    gone = False
+
+    def tcgetattr(fd: int) -> list:
+        if gone:
+            raise termios.error(5, "Input/output error")
+        return []
+
+    monkeypatch.setattr("sys.__stdin__", Terminal())
+    monkeypatch.setattr(termios, "tcgetattr", tcgetattr)
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await asyncio.sleep(1.2)
+        assert app.is_running  # the terminal is there: it stays
+        gone = True
+        for _ in range(30):
+            await asyncio.sleep(0.1)
+            if not app.is_running:
+                break
+        assert not app.is_running

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -80,10 +81,22 @@ class TriageApp(App[None]):
 
     def on_mount(self) -> None:
         self.watcher.start()
+        if os.name == "posix" and sys.__stdin__ is not None and sys.__stdin__.isatty():
+            self.set_interval(1, self.check_terminal)
         self.theme_changed_signal.subscribe(self, self.theme_changed)
         theme = self.remembered_theme
         if theme is not None and theme not in self.available_themes:
             self.notify(self.t("msg.no_theme", theme=printable(theme)), severity="warning", markup=False)
+
+    def check_terminal(self) -> None:
+        """Leave when the terminal has gone (its window closed under `make run`, say): Textual
+        would otherwise read its end of input again and again, at full speed, for ever."""
+        import termios
+
+        try:
+            termios.tcgetattr(sys.__stdin__.fileno())  # type: ignore[union-attr]
+        except termios.error:
+            self.exit()
 
     def theme_changed(self, _: object) -> None:
         if self.theme != self.remembered_theme:
