@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import TypingTerminal, full_disk
 
 from triage_tui.cli import main
 
@@ -587,21 +588,8 @@ def test_a_timer_left_overnight_asks_when_it_stopped(forgotten_timer: Triage) ->
     assert forgotten_timer.json("stop", "--at", "thu 15:00")["minutes"] == 300
 
 
-class Terminal:
-    """Standard input as a terminal where the user types `answer`."""
-
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-
-    def isatty(self) -> bool:
-        return True
-
-    def readline(self) -> str:
-        return self.answer
-
-
 def test_on_a_terminal_stop_asks_when_a_forgotten_timer_stopped(forgotten_timer: Triage, monkeypatch) -> None:
-    monkeypatch.setattr("sys.stdin", Terminal("\n"))
+    monkeypatch.setattr("sys.stdin", TypingTerminal("\n"))
     result = forgotten_timer("stop")
     assert result.code == 0
     assert result.err == (
@@ -609,7 +597,7 @@ def test_on_a_terminal_stop_asks_when_a_forgotten_timer_stopped(forgotten_timer:
         "the timer keeps running\n"
     )
     assert forgotten_timer.json("list")["timer"]["start"] == "2026-11-26T10:00:00"
-    monkeypatch.setattr("sys.stdin", Terminal("15:00\n"))  # on the day it started
+    monkeypatch.setattr("sys.stdin", TypingTerminal("15:00\n"))  # on the day it started
     result = forgotten_timer("stop")
     assert (result.code, result.out) == (
         0,
@@ -619,7 +607,7 @@ def test_on_a_terminal_stop_asks_when_a_forgotten_timer_stopped(forgotten_timer:
 
 
 def test_on_a_terminal_a_stop_on_a_later_day_is_still_refused(forgotten_timer: Triage, monkeypatch) -> None:
-    monkeypatch.setattr("sys.stdin", Terminal("fri 08:00\n"))
+    monkeypatch.setattr("sys.stdin", TypingTerminal("fri 08:00\n"))
     assert "say when it stopped that day" in forgotten_timer.refused("stop")
     assert forgotten_timer.json("list")["timer"] is not None
 
@@ -1505,18 +1493,6 @@ def test_a_folder_where_a_data_file_should_be_is_named_and_nothing_changes(
         assert failed(seeded, *args) == f"triage: {path} {problem}\n", args
     assert seeded.files() == before
     assert failed(seeded, "backup") == f"triage: {path} {in_backup or problem}\n"
-
-
-def full_disk(monkeypatch: pytest.MonkeyPatch, folder: Path) -> None:
-    """Writes into `folder` fail as on a full disk; the store writes its files with os.write."""
-    write = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}/"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
 
 
 def test_a_full_disk_is_named_and_nothing_is_saved(seeded: Triage, monkeypatch: pytest.MonkeyPatch) -> None:

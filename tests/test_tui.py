@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import errno
 import fcntl
 import os
 import subprocess
@@ -13,6 +12,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import full_disk
 from textual import events
 
 from triage_tui.caseload import Caseload
@@ -146,18 +146,6 @@ async def test_a_refused_save_keeps_the_form_and_what_was_typed(folder, clock, m
         assert "No space left on device" in screen_text(app)
         assert "Not saved: could not write triage.json" in notices(app)
     assert shell(folder, clock).open_requests() == []
-
-
-def full_disk(monkeypatch, folder: Path) -> None:
-    """Writes into `folder` fail as on a full disk; the store writes its files with os.write."""
-    write = os.write
-
-    def full(fd: int, data: bytes) -> int:
-        if os.readlink(f"/proc/self/fd/{fd}").startswith(f"{folder}/"):
-            raise OSError(errno.ENOSPC, "No space left on device")
-        return write(fd, data)
-
-    monkeypatch.setattr(os, "write", full)
 
 
 @pytest.mark.parametrize(

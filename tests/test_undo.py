@@ -8,6 +8,7 @@ from pathlib import Path
 
 import orjson
 import pytest
+from conftest import TypingTerminal
 
 from triage_tui.caseload import Caseload
 from triage_tui.cli import main
@@ -155,17 +156,6 @@ def test_the_weekly_archival_ends_what_can_be_undone(caseload: Caseload, clock) 
 # -- the command line -----------------------------------------------------------------------
 
 
-class Terminal:
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
-
-    def isatty(self) -> bool:
-        return True
-
-    def readline(self) -> str:
-        return self.answer
-
-
 def run(folder: Path, capsys, *args: str) -> tuple[int, str, str]:
     capsys.readouterr()
     code = main([*args, "--data-dir", str(folder)], clock=lambda: THURSDAY)
@@ -184,10 +174,10 @@ def test_the_shell_says_what_it_undoes_and_asks_first(caseload: Caseload, capsys
     assert run(folder, capsys, "undo") == (
         2, "", "triage: undo asks first: on a terminal it asks, elsewhere add --yes\n"
     )  # fmt: skip
-    monkeypatch.setattr("sys.stdin", Terminal("n\n"))
+    monkeypatch.setattr("sys.stdin", TypingTerminal("n\n"))
     assert run(folder, capsys, "undo") == (0, "", "Undo setting #1 to now? [y/N] nothing was undone\n")
     assert files(folder) == before
-    monkeypatch.setattr("sys.stdin", Terminal("y\n"))
+    monkeypatch.setattr("sys.stdin", TypingTerminal("y\n"))
     assert run(folder, capsys, "undo") == (0, "undone: setting #1 to now\n", "Undo setting #1 to now? [y/N] ")
     assert run(folder, capsys, "undo", "--yes")[1] == "undone: closing #3 (resolved)\n"
     assert orjson.loads(run(folder, capsys, "show", "3", "--json")[1])["status"] == "open"
