@@ -1692,3 +1692,14 @@ def test_a_report_in_the_meeting_s_language_and_json_the_same_in_both(seeded: Tr
     assert seeded.ok("report", "--format", "csv", "--lang", "nb").splitlines()[1] == "hastegrad,antall"
     assert seeded.ok("report", "--format", "csv", "--lang", "en").splitlines()[1] == "urgency,count"
     assert seeded.ok("report", "--format", "json", "--lang", "nb") == seeded.ok("report", "--format", "json")
+
+
+def test_a_friday_contact_seen_at_the_weekend_is_not_today(triage: Triage) -> None:
+    triage.now = at("27.11", "10:00")  # Friday
+    triage.ok("add", "x", "--pupil", "AB", "--at", "09:00")
+    triage.ok("log", "30", "--activity", "conversation", "--request", "1", "--at", "09:30")
+    assert "last contact: Fri 27.11 09:30 (today)" in triage.ok("show", "1")
+    triage.now = at("29.11", "10:00")  # Sunday
+    assert "last contact: Fri 27.11 09:30 (no school day since)" in triage.ok("show", "1")
+    triage.now = at("30.11", "10:00")  # Monday
+    assert "last contact: Fri 27.11 09:30 (1 school day ago)" in triage.ok("show", "1")

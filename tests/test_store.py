@@ -517,7 +517,8 @@ def test_repair_after_a_new_checkpoint_hands_out_no_id_the_damaged_one_gave(
     monkeypatch.undo()
     checkpoint = (caseload.store.dir / "triage.json").read_bytes()
     (caseload.store.dir / "triage.json").write_bytes(checkpoint[: len(checkpoint) // 2])  # cut short
-    Store(caseload.store.dir, check=False).repair()
+    repaired = Store(caseload.store.dir, check=False).repair()
+    assert (repaired.replayed, repaired.lost) == (0, 3)  # add #2, add #3, the log: said lost
     fresh = Caseload.open(caseload.store.dir, clock)
     # What only the lost checkpoint held is gone (#2 and #3 were folded into it), but the
     # counters are still read from what is left of it.
@@ -1090,3 +1091,24 @@ def test_the_data_folder_itself_may_be_a_symlink(
     assert sorted(Store(link).snapshot()[0]) == [1, 2]
     assert (real / "triage.json").is_file() and not (real / "triage.json").is_symlink()
     assert link.is_symlink()
+
+
+def test_repair_says_which_actions_the_damage_took_and_fails(caseload: Caseload, clock, capsys) -> None:
+    """The reviewer's case: an undo folds the journal into the checkpoint, so what came before
+    it is only there when the checkpoint is damaged."""
+    folder = caseload.store.dir
+    caseload.add("7B", "X")
+    backup = caseload.store.backup()
+    caseload.add("8A", "A")
+    caseload.add("9C", "B")
+    caseload.undo()  # B taken back; the checkpoint now holds X and A, the journal is empty
+    caseload.add("1D", "C")
+    (folder / "triage.json").write_bytes(b"\x00 damaged")
+    code, out, err = run_cli(folder, capsys, "repair")
+    assert code == 1
+    assert out.splitlines()[:2] == [f"triage.json: taken from backup {backup.name}", "journal: 1 action kept"]
+    assert err == (  # A and B (B undone, but counted: the sequence cannot tell)
+        "triage: what was recorded between that backup and the journal was only in the damaged "
+        "checkpoint: up to 2 actions are lost\n"
+    )
+    assert [r.summary for r in Store(folder).snapshot()[0].values()] == ["X", "C"]

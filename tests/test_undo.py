@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 
@@ -14,6 +15,8 @@ from triage_tui.caseload import Caseload
 from triage_tui.cli import main
 from triage_tui.core.errors import TriageError
 from triage_tui.core.review import Week
+from triage_tui.i18n import Messages
+from triage_tui.present import undo_line
 
 THURSDAY = datetime(2026, 11, 26, 10, 0)
 
@@ -31,6 +34,11 @@ def caseload(tmp_path: Path, clock) -> Caseload:
     caseload.add("9C", "third", at=datetime(2026, 11, 26, 8, 0))
     caseload.close(3, at=datetime(2026, 11, 26, 9, 30))
     return caseload
+
+
+def brief(what: dict | None) -> dict | None:
+    """What undo says it takes back, without its record's number."""
+    return None if what is None else {key: value for key, value in what.items() if key != "record"}
 
 
 def state(caseload: Caseload) -> tuple[dict, dict, dict | None]:
@@ -53,7 +61,7 @@ ACTIONS: dict[str, tuple[Callable[[Caseload], object], dict]] = {
     "log": (lambda c: c.log(20, "conversation", request_id=1),
             {"action": "log", "entry": 2, "minutes": 20, "id": 1}),
     "unlog": (lambda c: c.unlog(1), {"action": "unlog", "entry": 1, "minutes": 30, "id": 2}),
-    "start": (lambda c: c.start_timer(1), {"action": "start", "id": 1}),
+    "start": (lambda c: c.start_timer(1), {"action": "start", "id": 1, "stopped": None}),
     "close": (lambda c: c.close(1, "referred"), {"action": "close", "id": 1, "outcome": "referred"}),
     "reopen": (lambda c: c.reopen(3), {"action": "reopen", "id": 3}),
 }  # fmt: skip
@@ -65,8 +73,8 @@ def test_each_action_is_undone_as_if_it_had_never_been_recorded(caseload: Caselo
     before = state(caseload)
     act(caseload)
     assert state(caseload) != before
-    assert caseload.undoable() == what
-    assert caseload.undo() == what
+    assert brief(caseload.undoable()) == what
+    assert brief(caseload.undo()) == what
     assert state(caseload) == before
 
 
@@ -75,10 +83,14 @@ def test_stopping_the_timer_is_undone_and_it_runs_again(caseload: Caseload, cloc
     running = state(caseload)
     clock.now = datetime(2026, 11, 26, 10, 30)
     entry = caseload.stop_timer()
-    assert caseload.undo() == {"action": "stop", "entry": entry.id, "id": 1}
+    assert brief(caseload.undo()) == {"action": "stop", "entry": entry.id, "id": 1}
     assert state(caseload) == running
     # And a new timer that stopped the running one: both come back as they were.
+    clock.now = datetime(2026, 11, 26, 10, 45)
     caseload.start_timer(2)
+    assert undo_line(Messages("en"), caseload.undoable()) == (
+        "starting the timer on #2, and the stop that logged the one before (entry 3)"
+    )
     assert caseload.undo()["action"] == "start"
     assert state(caseload) == running
 
@@ -99,7 +111,7 @@ def test_undo_goes_back_newest_first_to_any_depth(caseload: Caseload) -> None:
 def test_undo_across_processes_takes_back_the_newest_action_of_any(caseload: Caseload, clock) -> None:
     other = Caseload.open(caseload.store.dir, clock)  # another window, or a shell
     other.classify(1, "tomorrow")
-    assert caseload.undoable() == {"action": "classify", "id": 1, "urgency": "tomorrow"}
+    assert brief(caseload.undoable()) == {"action": "classify", "id": 1, "urgency": "tomorrow"}
     asked = caseload.undoable()
     other.close(1)
     with pytest.raises(TriageError, match="another action was recorded meanwhile"):
@@ -189,3 +201,57 @@ def test_undo_with_nothing_to_undo_is_refused_and_writes_nothing(tmp_path: Path,
     before = files(folder)
     assert run(folder, capsys, "undo", "--yes") == (2, "", "triage: there is nothing to undo\n")
     assert files(folder) == before
+
+
+def test_an_edit_cannot_be_undone_nor_gone_past_and_leaves_no_old_text_in_the_records(
+    caseload: Caseload,
+) -> None:
+    caseload.add("Ola Nordmann", "worried about home")
+    caseload.classify(4, "now")
+    caseload.edit(4, pupil="ON")  # the name typed by mistake, taken out
+    records = caseload.store.hot.load()["undo"]
+    assert records and b"Nordmann" not in orjson.dumps(records)  # no undo record holds it
+    caseload.classify(1, "now")
+    assert caseload.undo()["action"] == "classify"  # an action after the edit, on another request
+    assert caseload.undo()["action"] == "close"  # the records of #4 went with the edit
+    assert caseload.store.snapshot()[0][4].pupil == "ON"
+
+
+def test_undo_refuses_when_what_it_would_put_back_has_changed_since(caseload: Caseload, monkeypatch) -> None:
+    caseload.classify(1, "now")
+    with caseload.store.transaction(THURSDAY.date()) as tx:  # a change with no record of its own
+        request = tx.request(1)
+        tx.put_request(replace(request, events=(*request.events[:-1],)))
+    with pytest.raises(TriageError, match="has been changed since .*nothing was undone"):
+        caseload.undo()
+
+
+def test_an_undo_makes_no_daily_backup_with_the_text_it_takes_out(caseload: Caseload, clock) -> None:
+    caseload.add("Ola Nordmann", "typed by mistake")
+    clock.now = datetime(2026, 11, 27, 9, 0)  # the next day: its first write would back up
+    caseload.undo()
+    assert caseload.store.backups() == []
+    caseload.add("1A", "the day's first action")
+    (daily,) = caseload.store.backups()
+    assert all(b"Nordmann" not in path.read_bytes() for path in daily.iterdir())
+
+
+def test_once_the_checkpoint_is_written_the_undo_is_done_even_if_the_journal_stays(
+    caseload: Caseload, clock, monkeypatch
+) -> None:
+    from triage_tui.store import datafile
+
+    caseload.classify(1, "now")
+    write = datafile.atomic_write
+
+    def journal_fails(path: Path, data: bytes, *args) -> None:
+        if path.name == "triage.journal":
+            raise OSError(28, "No space left on device", str(path))
+        write(path, data, *args)
+
+    with monkeypatch.context() as m:
+        m.setattr(datafile, "atomic_write", journal_fails)
+        assert caseload.undo()["action"] == "classify"  # said done, and done: not "nothing was saved"
+    assert Caseload.open(caseload.store.dir, clock).store.snapshot()[0][1].urgency == "later"
+    caseload.add("1A", "after")  # appended after the old lines, which are skipped
+    assert sorted(Caseload.open(caseload.store.dir, clock).store.snapshot()[0]) == [1, 2, 3, 4]

@@ -142,7 +142,14 @@ class Caseload:
         )  # fmt: skip
 
     def edit(self, request_id: int, *, at: datetime | None = None, **fields: str | None) -> Request:
-        return self._change(request_id, at, lambda r, at: ops.edit(r, at, **fields))
+        """Change the text of a request. Not undoable: it ends what can be undone on the request,
+        so that no undo record keeps the text it takes out."""
+        at = self._moment(at)
+        with self.store.transaction(self.now().date()) as tx:
+            request = ops.edit(self._get(tx, request_id), at, **fields)
+            tx.put_request(request)
+            tx.forget_undo_of(request_id)
+        return request
 
     # -- time --------------------------------------------------------------------------
     def log(
@@ -240,7 +247,7 @@ class Caseload:
                 self._get(tx, request_id)
             timer = Timer(at, activity, request_id)
             tx.set_timer(timer)
-            tx.undo = {"action": "start", "id": request_id}
+            tx.undo = {"action": "start", "id": request_id, "stopped": stopped.id if stopped else None}
         return timer, stopped
 
     def stop_timer(self, *, at: datetime | None = None, next_step: date | None = None) -> TimeEntry | None:
@@ -286,7 +293,7 @@ class Caseload:
     def undo(self, expected: dict[str, Any] | None = None) -> dict[str, Any]:
         """Take back the newest action, as if it had never been recorded. With `expected`
         (what the user was asked about), refused if another action has come since."""
-        with self.store.transaction(self.now().date()) as tx:
+        with self.store.transaction(self.now().date(), daily_backup=False) as tx:
             if expected is not None and tx.last_undoable() != expected:
                 raise TriageError("another action was recorded meanwhile: nothing was undone; ask again",
                                   "undo_moved")  # fmt: skip

@@ -333,6 +333,9 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) ->
         damaged = ", " + t.n("cli.damaged_lines", repaired.damaged) if repaired.damaged else ""
         print(t.n("cli.kept_lines", repaired.replayed) + damaged)
         print(t("cli.kept_before", name=repaired.before.name))
+        if repaired.lost:  # what the damage took: said plainly, and not a success
+            print(f"triage: {t.n('cli.lost_actions', repaired.lost)}", file=sys.stderr)
+            return EXIT_STORE
         return 0
 
     caseload = Caseload.open(folder, clock)
@@ -590,7 +593,12 @@ def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | N
             t(
                 "cli.last_contact",
                 when=t.moment(datetime.fromisoformat(info["last_contact"])),
-                ago=ago(t, info["school_days_since_contact"]),
+                ago=ago(
+                    t,
+                    datetime.fromisoformat(info["last_contact"]).date(),
+                    caseload.now().date(),
+                    info["school_days_since_contact"],
+                ),
             )
         )
     print(t("cli.history"))

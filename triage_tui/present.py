@@ -73,9 +73,11 @@ def marks(t: Messages, info: dict[str, Any]) -> list[str]:
     return [t(f"mark.{kind}") for kind, marked in kinds.items() if marked]
 
 
-def ago(t: Messages, school_days: int) -> str:
-    """`today`, or `3 school days ago`."""
-    return t("ago.days", days=t.n("n.school_days", school_days)) if school_days else t("ago.today")
+def ago(t: Messages, day: date, today: date, school_days: int) -> str:
+    """`today`, `3 school days ago`, or (a Friday seen from the weekend) `no school day since`."""
+    if day == today:
+        return t("ago.today")
+    return t("ago.days", days=t.n("n.school_days", school_days)) if school_days else t("ago.none_since")
 
 
 def request_heading(t: Messages, request: Request, info: dict[str, Any]) -> str:
@@ -98,6 +100,8 @@ def undo_line(t: Messages, what: dict[str, Any]) -> str:
         values["time"] = t.minutes(values["minutes"])
     if action == "next_step" and not what.get("to"):
         action = "next_step_cleared"
+    if action == "start" and what.get("stopped"):  # it stopped and logged the one running before
+        action = "start_stopped"
     return t(f"undo.{action}", **values)
 
 

@@ -430,4 +430,7 @@ MESSAGES = {
     "confirm.undo": "Undo {what}?",
     "confirm.reopen": "Reopen #{id}, closed a moment ago?",
     "confirm.keys": "y yes · n no",
+    "ago.none_since": "no school day since",
+    "cli.lost_actions": "what was recorded between that backup and the journal was only in the damaged checkpoint: up to {n} action is lost|what was recorded between that backup and the journal was only in the damaged checkpoint: up to {n} actions are lost",
+    "undo.start_stopped": "starting the timer{on}, and the stop that logged the one before (entry {stopped})",
 }

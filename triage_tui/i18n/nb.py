@@ -481,4 +481,8 @@ MESSAGES = {
     "confirm.undo": "Angre {what}?",
     "confirm.reopen": "Gjenåpne #{id}, som ble lukket nettopp?",
     "confirm.keys": "j ja · n nei",
+    "error.undo_changed_since": "det den handlingen endret, er endret siden (en redigering kan ikke angres); ingenting ble angret",
+    "ago.none_since": "ingen skoledag siden",
+    "cli.lost_actions": "det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handling er tapt|det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handlinger er tapt",
+    "undo.start_stopped": "startingen av stoppeklokka{on}, og stoppingen som førte den forrige (tidsføring {stopped})",
 }

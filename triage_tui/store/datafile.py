@@ -234,9 +234,20 @@ class HotFile(DataFile):
                 self.save(tables)
 
     def save(self, tables: Tables) -> None:
-        """Write a checkpoint, then empty the journal (its lines are in the checkpoint now)."""
+        """Write a checkpoint, then empty the journal (its lines are in the checkpoint now).
+        Once the checkpoint is written the action is saved: should emptying the journal fail,
+        its lines, all older than the checkpoint, are skipped when read, and appended after."""
         super().save(tables)
-        atomic_write(self.journal, b"")
+        try:
+            atomic_write(self.journal, b"")
+        except OSError:
+            try:
+                kept = os.lstat(self.journal)
+            except FileNotFoundError:
+                kept = None
+            self._journal_inode = kept.st_ino if kept else None
+            self._journal_offset = self._journal_seen = kept.st_size if kept else 0
+            return
         self._journal_inode, self._journal_offset, self._journal_seen = os.lstat(self.journal).st_ino, 0, 0
 
 

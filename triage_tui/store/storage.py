@@ -25,6 +25,7 @@ data and leaves the archive's stale copy, which the next archival overwrites.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import shutil
@@ -114,6 +115,20 @@ UNDOABLE = ("requests", "time", "timer")  # what undo puts back; never the id co
 UNDO_KEPT = 200  # records of the newest actions, cleared by the weekly archival
 
 
+def fingerprint(doc: dict[str, Any] | None) -> str:
+    """A short digest of a document as stored ("" for none)."""
+    return "" if doc is None else hashlib.blake2b(orjson.dumps(doc), digest_size=8).hexdigest()
+
+
+def newest_undo(tables: Tables) -> dict[str, Any] | None:
+    """The newest undo record's brief, with its number: what `undo` would take back."""
+    records = tables.get("undo", {})
+    if not records:
+        return None
+    number = max(records, key=int)
+    return records[number]["what"] | {"record": int(number)}
+
+
 def archive_cutoff(today: date) -> date:
     """Requests closed before the Monday of last ISO week move to the archives."""
     return today - timedelta(days=today.weekday() + 7)
@@ -154,39 +169,58 @@ class Transaction:
 
     # -- undo ----------------------------------------------------------------------------
     def last_undoable(self) -> dict[str, Any] | None:
-        """What the newest action that can be undone was, in brief."""
-        records = self.tables.get("undo", {})
-        return records[max(records, key=int)]["what"] if records else None
+        """What the newest action that can be undone was, in brief (with its record's number)."""
+        return newest_undo(self.tables)
 
     def undo_last(self) -> dict[str, Any]:
         """Put back what the newest action changed, as if it had never been recorded, and drop
-        its record. The journal is folded into the checkpoint, so its line (an added request's
-        text, say) is gone from the hot files. Id counters stay: no id is handed out again."""
-        records = self.tables.get("undo", {})
-        if not records:
+        its record. Refused if a document it changed has changed since (by an edit, which
+        cannot be undone). The journal is folded into the checkpoint, so the action's line (an
+        added request's text, say) is gone from the hot files. No id is handed out again."""
+        what = newest_undo(self.tables)
+        if what is None:
             raise TriageError("there is nothing to undo", "nothing_to_undo")
-        key = max(records, key=int)
-        record = records[key]
+        record = self.tables["undo"][str(what["record"])]
+        for table, docs in record["before"].items():
+            for doc_key in docs:
+                if fingerprint(self.tables.get(table, {}).get(doc_key)) != record["after"][table][doc_key]:
+                    raise TriageError(
+                        "what that action changed has been changed since (an edit cannot be undone); "
+                        "nothing was undone", "undo_changed_since",
+                    )  # fmt: skip
         for table, docs in record["before"].items():
             for doc_key, doc in docs.items():
                 if doc is None:
                     self._delete(table, doc_key)
                 else:
                     self._set(table, doc_key, doc)
-        self._delete("undo", key)
+        self._delete("undo", what["record"])
         self.checkpoint = True
-        return record["what"]
+        return what
+
+    def forget_undo_of(self, request_id: int) -> None:
+        """Drop the undo records that hold a request as it was: after an edit its old text must
+        not stay in them (and they could no longer be undone anyway)."""
+        key = str(request_id)
+        for number, record in list(self.tables.get("undo", {}).items()):
+            if key in record["before"].get("requests", {}):
+                self._delete("undo", number)
 
     def _record_undo(self) -> None:
-        """The action's record for undo: what it was, and what it changed as it was before."""
+        """The action's record for undo: what it was, what it changed as it was before, and a
+        fingerprint of each as the action left it (undo refuses if that has changed)."""
         before: dict[str, dict[str, Any]] = {}
+        after: dict[str, dict[str, str]] = {}
         for (table, key), doc in sorted(self._before.items()):
-            if self.tables.get(table, {}).get(key) is not doc:
+            now = self.tables.get(table, {}).get(key)
+            if now is not doc:
                 before.setdefault(table, {})[key] = doc
+                after.setdefault(table, {})[key] = fingerprint(now)
         records = self.tables.setdefault("undo", {})
         for old in sorted(records, key=int)[: max(0, len(records) + 1 - UNDO_KEPT)]:
             self._delete("undo", old)
-        self._set("undo", max(map(int, records), default=0) + 1, {"what": self.undo, "before": before})
+        record = {"what": self.undo, "before": before, "after": after}
+        self._set("undo", max(map(int, records), default=0) + 1, record)
 
     # -- the hot data ------------------------------------------------------------------
     @property
@@ -691,8 +725,7 @@ class Store:
     def last_undoable(self) -> dict[str, Any] | None:
         """What the newest action that can be undone was, in brief (see `Transaction`)."""
         with self._mutex:
-            records = (self.hot.load() or new_tables("hot")).get("undo", {})
-            return records[max(records, key=int)]["what"] if records else None
+            return newest_undo(self.hot.load() or new_tables("hot"))
 
     def version(self) -> tuple[Signature | None, Signature | None]:
         """What the hot data's files look like on disk now. It changes with every write, by
@@ -701,10 +734,11 @@ class Store:
 
     # -- writing -----------------------------------------------------------------------
     @contextmanager
-    def transaction(self, today: date) -> Iterator[Transaction]:
+    def transaction(self, today: date, *, daily_backup: bool = True) -> Iterator[Transaction]:
         """Lock, read the newest data, let the caller change it, and save it durably.
 
-        The first write of a day makes the daily backup; the first of a week moves old
+        The first write of a day makes the daily backup (unless it is an undo, which would put
+        the text it takes out into it: the next action makes it); the first of a week moves old
         closed requests to the archives. If the body raises, nothing is saved.
         """
         with self._exclusive():
@@ -713,7 +747,7 @@ class Store:
                 tx.remove_unarchived()
                 # Later than the last, not just another date: a flip of time zone back over
                 # midnight is not a new day.
-                first_today = tx.meta.get("last_backup", "") < today.isoformat()
+                first_today = daily_backup and tx.meta.get("last_backup", "") < today.isoformat()
                 if first_today:
                     tx.set_meta(last_backup=today.isoformat())
                 if tx.meta.get("archived_before", "") < archive_cutoff(today).isoformat():
@@ -871,10 +905,18 @@ class Store:
                 if not self.hot.exists() and not self._other_data_exists():
                     return None  # a new folder
                 replaced[HOT_NAME] = backup = self._good_copy(HOT_NAME)
-                # An older schema is brought up to date by the next start, as any folder.
-                tables = HotFile(backup / HOT_NAME, backup / JOURNAL_NAME, self.problem).load(migrate=True)
-                assert tables is not None
+                # An older schema is brought up to date by the next start, as any folder; the
+                # backup's own journal is read as leniently as the folder's.
+                tables = read_tables(backup / HOT_NAME, self.problem, migrate=True)
+                _replay(tables, backup / JOURNAL_NAME)
+            base = tables["meta"]["1"].get("journal_seq", 0)
             replayed, damaged = _replay(tables, self.hot.journal)
+            # Actions the journal or the damaged checkpoint knew of, but neither a backup nor
+            # an intact line holds any more: lost with the damage, and said so.
+            known = max(
+                [base, *map(int, _RAW_SEQ.findall(self._raw(self.hot.path) + self._raw(self.hot.journal)))]
+            )
+            lost = max(0, known - base - replayed - damaged) if HOT_NAME in replaced else 0
             if not replaced and not damaged:
                 return None
             meta = tables["meta"]["1"]
@@ -886,12 +928,19 @@ class Store:
                     archive = read_tables(backup / name, self.problem, migrate=True)
                     atomic_write(self.dir / name, orjson.dumps(with_offsets(archive)))
             meta["archive_index"] = {
-                month: brief(self.archive_file(month).load() or new_tables("archive"))
+                month: brief(read_tables(self.archive_file(month).path, self.problem, migrate=True))
                 for month in self.archive_months()
             }
             self.hot.save(tables)
             self._forget_all()
-            return Repaired(replaced, replayed, damaged, before)
+            return Repaired(replaced, replayed, damaged, before, lost)
+
+    @staticmethod
+    def _raw(path: Path) -> bytes:
+        try:
+            return read_no_link(path)
+        except FileNotFoundError:
+            return b""
 
     def _good_copy(self, file_name: str) -> Path:
         """The newest backup with a good copy of `file_name`, or a StoreError saying so."""
@@ -949,10 +998,12 @@ class Repaired:
     replayed: int  # journal lines applied onto the checkpoint
     damaged: int  # journal lines that could not be read, skipped
     before: Path  # the backup of the folder as it was
+    lost: int = 0  # at most this many actions after that backup were only in the damaged checkpoint
 
 
 # Ids in a file's raw text, for files that may be damaged: the counters, and the first key
 # of each set of documents.
+_RAW_SEQ = re.compile(rb'"(?:journal_)?seq":\s*(\d{1,12})')
 _RAW_COUNTER = re.compile(rb'"next_(request|time)":\s*(\d{1,12})')
 _RAW_FIRST_KEY = re.compile(rb'"(requests|time)":\s*\{\s*"(\d{1,12})"')
 

@@ -122,7 +122,8 @@ class RequestScreen(RequestActions, Screen[None]):
         if last and last != info["first_contact"]:
             seen = datetime.fromisoformat(last)
             text.append(t("detail.last_contact", when=t.moment(seen),
-                          ago=ago(t, info["school_days_since_contact"])) + "\n")  # fmt: skip
+                          ago=ago(t, seen.date(), self.caseload.now().date(),
+                                  info["school_days_since_contact"])) + "\n")  # fmt: skip
         if info["slips"]:
             dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")

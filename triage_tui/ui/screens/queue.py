@@ -36,7 +36,7 @@ from .confirm import Confirm
 from .forms import Done, Field, Values
 
 
-def why(t: Messages, row: QueueRow) -> str:
+def why(t: Messages, row: QueueRow, today: date) -> str:
     """Why a request stands where it does, in words: new or a follow-up, its date, its marks."""
     request, standing = row.request, row.standing
     marks = [t(f"mark.{name}") for name, on in
@@ -48,7 +48,7 @@ def why(t: Messages, row: QueueRow) -> str:
     else:
         last = standing.last_contact
         assert last is not None
-        seen = t("preview.seen", day=t.day(last.date()), ago=ago(t, row.since_contact))
+        seen = t("preview.seen", day=t.day(last.date()), ago=ago(t, last.date(), today, row.since_contact))
         if standing.next_step is None:
             text = t("preview.no_step", seen=seen)
         else:
@@ -274,7 +274,7 @@ class QueueScreen(RequestActions, Screen):
         text.append_text(literal(request.pupil, "bold"))
         text.append(f" · {t(f'source.{request.source}')} · ")
         text.append_text(literal(request.summary))
-        text.append("\n" + why(t, row), style="bold red" if row.overdue else "")
+        text.append("\n" + why(t, row, self.caseload.now().date()), style="bold red" if row.overdue else "")
         latest = event_line(t, request.latest_event)
         entry = row.latest_time
         if entry is not None and entry.end >= request.latest_event.at:  # what ended last
