@@ -1112,3 +1112,15 @@ def test_repair_says_which_actions_the_damage_took_and_fails(caseload: Caseload,
         "checkpoint: up to 2 actions are lost\n"
     )
     assert [r.summary for r in Store(folder).snapshot()[0].values()] == ["X", "C"]
+
+
+def test_a_restore_never_takes_the_journal_s_sequence_back(caseload: Caseload) -> None:
+    caseload.add("7B", "first")
+    backup = caseload.store.backup()
+    for n in range(3):
+        caseload.add("8A", f"later {n}")
+    seq = max(line["seq"] for line in journal_lines(caseload.store.dir))
+    caseload.store.restore(backup.name)
+    assert hot_tables(caseload.store.dir)["meta"]["1"]["journal_seq"] == seq
+    caseload.add("9C", "after the restore")
+    assert journal_lines(caseload.store.dir)[-1]["seq"] == seq + 1

@@ -856,8 +856,9 @@ class Store:
     def _counters_in_use(self) -> dict[str, int]:
         """The lowest id counters that hand out no id seen anywhere in the data folder: in
         the hot data, its journal and the archives, damaged files included (their counters
-        are read from the raw text). So neither a restore nor a repair reuses an id."""
-        counters = {"next_request": 1, "next_time": 1}
+        are read from the raw text). So neither a restore nor a repair reuses an id; and the
+        journal's sequence never goes back, so a later repair can tell what came after."""
+        counters = {"next_request": 1, "next_time": 1, "journal_seq": 0}
         archives = [self.archive_file(m).path for m in self.archive_months()]
         for path in [self.hot.path, self.hot.journal, *archives]:
             try:
@@ -867,6 +868,8 @@ class Store:
             for kind, value in _RAW_COUNTER.findall(raw):
                 counter = f"next_{kind.decode()}"
                 counters[counter] = max(counters[counter], int(value))
+            if path in (self.hot.path, self.hot.journal):
+                counters["journal_seq"] = max([counters["journal_seq"], *map(int, _RAW_SEQ.findall(raw))])
             for table, key in _RAW_FIRST_KEY.findall(raw):  # what a damaged line was about
                 counter = "next_request" if table == b"requests" else "next_time"
                 counters[counter] = max(counters[counter], int(key) + 1)
@@ -921,7 +924,7 @@ class Store:
                 return None
             meta = tables["meta"]["1"]
             for counter, value in self._counters_in_use().items():
-                meta[counter] = max(meta[counter], value)
+                meta[counter] = max(meta.get(counter, 0), value)
             before = self.backup("pre-repair", keep=set(replaced.values()))
             for name, backup in sorted(replaced.items()):
                 if name != HOT_NAME:
@@ -970,7 +973,7 @@ class Store:
         assert tables is not None
         meta = tables["meta"]["1"]
         for counter, value in counters.items():
-            meta[counter] = max(meta[counter], value)
+            meta[counter] = max(meta.get(counter, 0), value)
         files[HOT_NAME] = orjson.dumps(tables)
         files[JOURNAL_NAME] = b""
         return files
