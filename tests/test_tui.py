@@ -66,6 +66,14 @@ async def settle(pilot) -> None:
     await pilot.pause()
 
 
+async def open_review(pilot) -> None:
+    """`w`, and wait until the week's review and its trend are read and shown."""
+    await pilot.press("w")
+    await settle(pilot)
+    await pilot.app.workers.wait_for_complete()
+    await settle(pilot)
+
+
 async def typed(pilot, text: str) -> None:
     await pilot.press(*text)
 
@@ -699,10 +707,7 @@ async def test_w_opens_this_week_and_brackets_step_weeks(folder, clock, three) -
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        await app.workers.wait_for_complete()
-        await settle(pilot)
+        await open_review(pilot)
         assert isinstance(app.screen, ReviewScreen)
         shot = screen_text(app)
         expected = (
@@ -743,10 +748,7 @@ async def test_the_review_in_norwegian(folder, clock, three) -> None:
     app = make_app(folder, clock, "nb")
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("w")
-        await settle(pilot)
-        await app.workers.wait_for_complete()
-        await settle(pilot)
+        await open_review(pilot)
         shot = screen_text(app)
         for words in ("Uke 48, 2026 — man 23.11 til søn 29.11", "3 henvendelser kom inn", "Mål nådd i tide",
                       "Skjøvet til side", "De siste 8 ukene", "Forrige uke"):  # fmt: skip
@@ -831,10 +833,7 @@ async def test_the_review_lists_follow_ups_and_quiet_cases(folder, clock) -> Non
         app = make_app(folder, clock, language)
         async with app.run_test(size=SIZE) as pilot:
             await settle(pilot)
-            await pilot.press("w")
-            await settle(pilot)
-            await app.workers.wait_for_complete()
-            await settle(pilot)
+            await open_review(pilot)
             assert isinstance(app.screen, ReviewScreen)
             shot = screen_text(app)
             for text in words:

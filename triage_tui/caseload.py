@@ -35,8 +35,9 @@ class Caseload:
         self._clock = clock
 
     @classmethod
-    def open(cls, data_dir: Path, clock: Clock = datetime.now) -> Caseload:
-        settings = load_settings(data_dir)
+    def open(cls, data_dir: Path, clock: Clock = datetime.now, settings: Settings | None = None) -> Caseload:
+        """The caseload of `data_dir`, with its settings (read here unless given)."""
+        settings = settings or load_settings(data_dir)
         return cls(Store(data_dir, backups_kept=settings.backups_kept), settings, clock)
 
     def now(self) -> datetime:

@@ -18,6 +18,7 @@ from . import __version__
 from .core.errors import TriageError
 from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
+from .core.settings import Settings
 from .core.text import inert_json, printable
 from .i18n import Messages
 from .present import ago, entry_line, event_line, marks, request_heading, undo_line
@@ -244,12 +245,15 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
         words = len(extra) - len(options)
         parser.error(", ".join([f"unrecognized arguments: {' '.join(options)}"] * bool(options)
                                + [f"{words} unexpected word{'s' * (words > 1)}"] * bool(words)))  # fmt: skip
+    from .i18n import language_for
     from .store import StoreError
     from .store.errors import FileAccessError
 
-    t = _messages(args)
+    settings = _settings(data_dir(args))
+    # The words in the language asked for (`--lang`), else the setting, else $LANG.
+    t = Messages(getattr(args, "lang", None) or language_for(settings.language if settings else None))
     try:
-        return run(args, clock or system_clock(), t)
+        return run(args, clock or system_clock(), t, settings)
     except TriageError as e:
         print(f"triage: {printable(t.error(e, echo=False))}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -273,31 +277,21 @@ def main(argv: list[str] | None = None, clock: Callable[[], datetime] | None = N
         return EXIT_STORE
 
 
-def _messages(args: argparse.Namespace) -> Messages:
-    """The words in the language asked for (`--lang`), else the setting, else $LANG."""
-    from .i18n import Messages, language_for
+def _settings(folder: Path) -> Settings | None:
+    """The settings, read once for the whole command; None while they cannot be read (what is
+    wrong is said when the command needs them: backup and restore then prune nothing)."""
     from .store import StoreError
     from .store.config import load_settings
 
     try:
-        configured = load_settings(data_dir(args)).language
-    except (TriageError, StoreError, OSError):  # said when the command needs the settings
-        configured = None
-    return Messages(getattr(args, "lang", None) or language_for(configured))
-
-
-def _backups_kept(folder: Path) -> int | None:
-    """`backups_kept` from the settings; None (prune nothing) while they cannot be read."""
-    from .store import StoreError
-    from .store.config import load_settings
-
-    try:
-        return load_settings(folder).backups_kept
+        return load_settings(folder)
     except (TriageError, StoreError, OSError):
         return None
 
 
-def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) -> int:
+def run(
+    args: argparse.Namespace, clock: Callable[[], datetime], t: Messages, settings: Settings | None
+) -> int:
     from .caseload import Caseload
     from .store import Store
 
@@ -309,7 +303,8 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) ->
         app.run()
         return app.return_code or 0
     if args.command in ("backup", "restore", "repair"):
-        store = Store(folder, check=False, backups_kept=_backups_kept(folder))  # works on damaged data too
+        kept = settings.backups_kept if settings else None
+        store = Store(folder, check=False, backups_kept=kept)  # works on damaged data too
     if args.command == "backup":
         if args.list:
             for backup in store.backups():
@@ -338,7 +333,7 @@ def run(args: argparse.Namespace, clock: Callable[[], datetime], t: Messages) ->
             return EXIT_STORE
         return 0
 
-    caseload = Caseload.open(folder, clock)
+    caseload = Caseload.open(folder, clock, settings)
     now = caseload.now()
     at = _when("--at", parse_moment, args.at, now, caseload.calendar) if getattr(args, "at", None) else None
     command = args.command
@@ -528,6 +523,7 @@ def _list(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
     if args.json:
         _print_json({"requests": infos, "timer": timer.as_json() if timer else None})
         return 0
+    widths = _list_widths(t)
     lanes: dict[str, list[dict[str, Any]]] = {lane: [] for lane in (*LANES, "closed")}
     for info in infos:
         lanes[info["lane"] or "closed"].append(info)
@@ -536,7 +532,7 @@ def _list(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
             continue
         print(f"{t(f'lane.{lane}').upper()} ({len(members)})")
         for info in members:
-            print("  " + _list_line(t, info))
+            print("  " + _list_line(t, info, widths))
         if not members:
             print(f"  {t('cli.none')}")
     if timer:
@@ -546,7 +542,17 @@ def _list(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
     return 0
 
 
-def _list_line(t: Messages, info: dict[str, Any]) -> str:
+def _list_widths(t: Messages) -> tuple[int, int, int]:
+    """Source, urgency and state columns as wide as their longest word in this language."""
+    states = ("contact.new", "cli.follow_up", *(f"outcome.{outcome}" for outcome in OUTCOMES))
+    return (
+        max(len(t(f"source.{source}")) for source in SOURCES),
+        max(len(t(f"urgency.{urgency}")) for urgency in URGENCIES),
+        max(len(t(word)) for word in states),
+    )
+
+
+def _list_line(t: Messages, info: dict[str, Any], widths: tuple[int, int, int]) -> str:
     """One request in `triage list`: who, what, and why it stands where it does."""
     if info["status"] == "closed":
         state = t(f"outcome.{info['outcome']}")
@@ -562,11 +568,7 @@ def _list_line(t: Messages, info: dict[str, Any]) -> str:
                      else t("review.no_next_step"))  # fmt: skip
         when = t("cli.step_seen", step=next_step, seen=t.date(date.fromisoformat(info["last_contact"][:10])))
     found = marks(t, info)
-    # As wide as the longest word in this language, so the columns line up.
-    source_width = max(len(t(f"source.{source}")) for source in SOURCES)
-    urgency_width = max(len(t(f"urgency.{urgency}")) for urgency in URGENCIES)
-    states = ("contact.new", "cli.follow_up", *(f"outcome.{outcome}" for outcome in OUTCOMES))
-    state_width = max(len(t(word)) for word in states)
+    source_width, urgency_width, state_width = widths
     source = t(f"source.{info['source']}")
     return (f"#{info['id']:<5} {printable(info['pupil']):<10} {source:<{source_width}} "
             f"{t('urgency.' + info['urgency']):<{urgency_width}} {state:<{state_width}}  {when}  "

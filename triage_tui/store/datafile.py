@@ -185,16 +185,10 @@ class HotFile(DataFile):
         lines = data.split(b"\n")[:-1]
         seq = tables["meta"]["1"].get("journal_seq", 0)
         for line in lines:
-            try:
-                change = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                change = None
-            if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
-                raise self.problem(self.journal, "has a damaged line")
-            if change["seq"] > seq:  # lines folded into the checkpoint already are skipped
-                bad = misshapen(change.get("set", {}))
-                if bad is not None:
-                    raise self.problem(self.journal, f"has a line with a badly shaped {bad}")
+            change, problem = journal_line(line, seq)
+            if problem is not None:
+                raise self.problem(self.journal, problem)
+            if change is not None:
                 apply_change(tables, change)
                 seq = change["seq"]
             self._journal_offset += len(line) + 1
@@ -249,6 +243,21 @@ class HotFile(DataFile):
             self._journal_offset = self._journal_seen = kept.st_size if kept else 0
             return
         self._journal_inode, self._journal_offset, self._journal_seen = os.lstat(self.journal).st_ino, 0, 0
+
+
+def journal_line(line: bytes, seq: int) -> tuple[dict[str, Any] | None, str | None]:
+    """One whole journal line read against a checkpoint at `seq`: (the change to apply, None),
+    (None, None) for a line folded into the checkpoint already, or (None, what is wrong)."""
+    try:
+        change = orjson.loads(line)
+    except orjson.JSONDecodeError:
+        change = None
+    if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+        return None, "has a damaged line"
+    if change["seq"] <= seq:
+        return None, None
+    bad = misshapen(change.get("set", {}))
+    return (None, f"has a line with a badly shaped {bad}") if bad is not None else (change, None)
 
 
 def apply_change(tables: Tables, change: dict[str, Any]) -> None:

@@ -49,6 +49,7 @@ from .datafile import (
     Signature,
     Tables,
     apply_change,
+    journal_line,
     new_tables,
     read_tables,
     schema_of,
@@ -1024,15 +1025,10 @@ def _replay(tables: Tables, journal: Path) -> tuple[int, int]:
         return 0, 0
     applied = damaged = 0
     for line in raw.split(b"\n")[:-1]:
-        try:
-            change = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            change = None
-        if not isinstance(change, dict) or not isinstance(change.get("seq"), int):
+        change, problem = journal_line(line, tables["meta"]["1"].get("journal_seq", 0))
+        if problem is not None:  # what `HotFile` refuses is left out here
             damaged += 1
-        elif change["seq"] > tables["meta"]["1"].get("journal_seq", 0) and misshapen(change.get("set", {})):
-            damaged += 1  # as `HotFile` refuses it
-        elif change["seq"] > tables["meta"]["1"].get("journal_seq", 0):
+        elif change is not None:
             apply_change(tables, change)
             applied += 1
     return applied, damaged
