@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import string
+from datetime import datetime
 from pathlib import Path
 
 import pytest
@@ -154,7 +155,7 @@ async def test_a_remapped_key_does_its_action_and_shows_everywhere_and_the_old_o
 async def test_the_folded_lane_and_the_lanes_help_name_the_remapped_key(folder, clock) -> None:
     write_config(folder, '[keys]\nongoing = "v"\n')
     shell = Caseload.open(folder, clock)
-    request = shell.add("7B", "Ongoing now")
+    request = shell.add("7B", "Ongoing now", at=datetime(2026, 11, 26, 9, 0))
     shell.log(30, "conversation", request_id=request.id)
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:

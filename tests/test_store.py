@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import orjson
@@ -142,7 +142,7 @@ def test_old_closed_requests_move_to_the_archive_of_the_month_they_ended_and_com
     caseload: Caseload, clock
 ) -> None:
     clock.now = datetime(2026, 10, 26, 9, 0)  # Monday, week 44
-    old = caseload.add("7B", "closed long ago")
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 10, 26, 8, 0))
     caseload.log(20, "conversation", request_id=old.id)
     clock.now = datetime(2026, 11, 2, 9, 0)  # Monday, week 45: it ends in November
     caseload.close(old.id)
@@ -172,7 +172,7 @@ def test_old_closed_requests_move_to_the_archive_of_the_month_they_ended_and_com
 
 def test_time_taken_back_after_it_came_back_from_the_archive_stays_gone(caseload: Caseload, clock) -> None:
     clock.now = datetime(2026, 11, 2, 9, 0)
-    old = caseload.add("7B", "closed long ago")
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 11, 2, 8, 0))
     entry = caseload.log(20, "conversation", request_id=old.id)
     caseload.close(old.id)
     clock.now = datetime(2026, 11, 16, 9, 0)
@@ -188,7 +188,7 @@ def test_a_writer_stopped_before_it_took_the_archive_copy_out_leaves_it_for_the_
     caseload: Caseload, clock, monkeypatch
 ) -> None:
     clock.now = datetime(2026, 11, 2, 9, 0)
-    old = caseload.add("7B", "closed long ago")
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 11, 2, 8, 0))
     entry = caseload.log(20, "conversation", request_id=old.id)
     caseload.close(old.id)
     clock.now = datetime(2026, 11, 16, 9, 0)
@@ -512,7 +512,7 @@ def test_repair_after_a_new_checkpoint_hands_out_no_id_the_damaged_one_gave(
 ) -> None:
     next_day(caseload, clock)
     monkeypatch.setattr(HotFile, "CHECKPOINT_BYTES", 1)  # every action folds the journal in
-    caseload.add("9C", "in the damaged checkpoint only")
+    caseload.add("9C", "in the damaged checkpoint only", at=clock.now - timedelta(hours=1))
     caseload.log(20, "conversation", request_id=3)
     monkeypatch.undo()
     checkpoint = (caseload.store.dir / "triage.json").read_bytes()
@@ -926,7 +926,8 @@ def test_a_badly_shaped_record_anywhere_is_refused_by_what_reads_it(
     """Issue 9, item 12: it was an internal error, or a crash later, and an action had been saved.
     An archive is checked when it is read: an action that does not need it stays as fast."""
     clock.now = datetime(2026, 11, 2, 9, 0)
-    caseload.log(20, "conversation", request_id=caseload.add("7B", "closed long ago").id)
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 11, 2, 8, 0))
+    caseload.log(20, "conversation", request_id=old.id)
     caseload.close(1)
     clock.now = datetime(2026, 11, 16, 9, 0)  # #1 and its time move to November's archive
     caseload.add("8A", "open")

@@ -95,3 +95,42 @@ def test_time_refuses_a_day_it_cannot_read(caseload: Caseload, capsys, day: str)
     assert (code, out, len(err.splitlines())) == (2, "", 1)
     assert "8A-KL" not in err
     assert sorted(p.read_bytes() for p in caseload.store.dir.rglob("*") if p.is_file()) == before
+
+
+def test_linked_time_before_the_request_came_in_is_refused(caseload: Caseload, clock, capsys) -> None:
+    """#1 came in at 09:00: time on it from 08:50, or a timer from 08:59, would be a first
+    contact before it existed. Unlinked time then is fine, and so is time from 09:00."""
+    folder = caseload.store.dir
+    files = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    code, out, err = run(
+        folder, capsys, "log", "20", "--activity", "conversation", "--request", "1", "--at", "08:50"
+    )
+    assert (code, out) == (2, "")
+    assert err == (
+        "triage: request 1 came in at 2026-11-26 09:00, after this time starts; "
+        "if it came in earlier, record it with `add --at`\n"
+    )
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files
+    with pytest.raises(TriageError, match="came in at 2026-11-26 09:00"):
+        caseload.start_timer(1, at=datetime(2026, 11, 26, 8, 59))
+    assert caseload.timer is None
+    assert caseload.log(20, "meeting", start=datetime(2026, 11, 26, 8, 50)).request_id is None
+    assert caseload.log(20, "conversation", request_id=1, start=datetime(2026, 11, 26, 9, 0)).id == 2
+
+
+def test_the_refusal_is_in_norwegian_too(caseload: Caseload, capsys, monkeypatch) -> None:
+    monkeypatch.setenv("LANG", "nb_NO.UTF-8")
+    code, out, err = run(
+        caseload.store.dir,
+        capsys,
+        "log",
+        "20",
+        "--activity",
+        "conversation",
+        "--request",
+        "1",
+        "--at",
+        "08:50",
+    )
+    assert (code, err) == (2, "triage: #1 kom inn tor 26.11 09:00, etter at denne tiden starter; "
+                              "kom den inn tidligere, registrer den med «add --at»\n")  # fmt: skip

@@ -226,9 +226,10 @@ async def test_a_huge_duration_keeps_the_form_and_what_was_typed(
 @pytest.fixture
 def three(folder: Path, clock) -> Caseload:
     caseload = shell(folder, clock)
-    caseload.add("1A", "first, now", urgency="now")
-    caseload.add("2B", "second, tomorrow", urgency="tomorrow")
-    caseload.add("3C", "third, later")
+    came_in = datetime(2026, 11, 26, 8, 0)  # two hours before the clock: time may be logged on them
+    caseload.add("1A", "first, now", urgency="now", at=came_in)
+    caseload.add("2B", "second, tomorrow", urgency="tomorrow", at=came_in)
+    caseload.add("3C", "third, later", at=came_in)
     return caseload
 
 

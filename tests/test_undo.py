@@ -144,7 +144,7 @@ def test_an_undone_add_leaves_no_trace_of_its_text_in_the_data_files(caseload: C
 def test_undo_of_a_reopened_archived_request_puts_it_back_closed(tmp_path: Path, clock) -> None:
     clock.now = datetime(2026, 11, 2, 9, 0)
     caseload = Caseload.open(tmp_path / "data", clock)
-    old = caseload.add("7B", "closed long ago")
+    old = caseload.add("7B", "closed long ago", at=datetime(2026, 11, 2, 8, 0))
     caseload.log(20, "conversation", request_id=old.id)
     caseload.close(old.id)
     clock.now = datetime(2026, 11, 16, 9, 0)

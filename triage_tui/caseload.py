@@ -204,7 +204,7 @@ class Caseload:
              note: str | None, offset: timedelta | None = None) -> TimeEntry:  # fmt: skip
         ops.check_activity(activity)
         if request_id is not None:
-            self._get(tx, request_id)
+            ops.check_after_creation(self._get(tx, request_id), start)
         note = ops.check_text(note, "note") if note is not None and note.strip() else None
         entry = TimeEntry(0, start, minutes, activity, request_id, note, offset)
         ops.check_not_double(entry, tx.time_on(start.date()))
@@ -245,7 +245,7 @@ class Caseload:
             # `at` is when the new timer starts, not a stop time the user gave for the old one.
             stopped = self._stop(tx, at) if tx.timer is not None else None
             if request_id is not None:
-                self._get(tx, request_id)
+                ops.check_after_creation(self._get(tx, request_id), at)
             timer = Timer(at, activity, request_id)
             tx.set_timer(timer)
             tx.undo = {"action": "start", "id": request_id, "stopped": stopped.id if stopped else None}

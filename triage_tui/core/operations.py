@@ -234,6 +234,17 @@ def check_activity(activity: str) -> str:
 MINUTE = timedelta(minutes=1)
 
 
+def check_after_creation(request: Request, start: datetime) -> None:
+    """Linked time starts once the request came in: before, it would be a first contact
+    before the request existed."""
+    if start < request.created:
+        raise TriageError(
+            f"request {request.id} came in at {request.created:%Y-%m-%d %H:%M}, after this time starts; "
+            "if it came in earlier, record it with `add --at`",
+            "time_before_request", id=request.id, created=request.created,
+        )  # fmt: skip
+
+
 def check_not_double(entry: TimeEntry, others: Iterable[TimeEntry]) -> None:
     """The same time (activity, request, minutes, note) logged again within a minute is a double."""
     same = (entry.activity, entry.request_id, entry.minutes, entry.note)

@@ -453,6 +453,7 @@ MESSAGES = {
     "cli.day_time": "{day}: {time}",
     "cli.day_entry": "  {id:>5}  {start}–{end}  {time} {activity}{on}{note}",
     "error.double": "den samme tiden ble ført for et øyeblikk siden, som tidsføring {id}; ingenting ble lagret",
+    "error.time_before_request": "#{id} kom inn {created}, etter at denne tiden starter; kom den inn tidligere, registrer den med «add --at»",
     "msg.overlaps": "den overlapper annen tid: {what}",
     "msg.overlap_timer": "stoppeklokka som går (siden {since})",
     "msg.overlap_entry": "tidsføring {id} ({start})",
