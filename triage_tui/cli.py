@@ -17,6 +17,7 @@ from typing import Any, NoReturn
 from . import __version__
 from .core.errors import TriageError
 from .core.model import ACTIVITIES, LANES, OUTCOMES, SOURCES, URGENCIES, Request, TimeEntry
+from .core.operations import looks_like_a_name
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
 from .core.settings import Settings
 from .core.text import inert_json, printable
@@ -377,6 +378,8 @@ def run(
         request = caseload.edit(args.id, pupil=args.pupil, source=args.source, summary=args.summary)
     else:  # pragma: no cover - argparse refuses unknown commands
         raise AssertionError(command)
+    if command in ("add", "edit") and args.pupil and looks_like_a_name(args.pupil):
+        print(t("cli.warn_name", id=request.id), file=sys.stderr)
     # A request just added has no time yet: no need to read it back.
     return _print_request(caseload, request, [] if command == "add" else None, args, t, history=False)
 

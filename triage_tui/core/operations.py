@@ -24,6 +24,13 @@ def check_choice(value: str, choices: tuple[str, ...] | dict[str, str], what: st
     return value
 
 
+def looks_like_a_name(code: str) -> bool:
+    """Two or more capitalised words ("Ola Nordmann", "Anne-Lise Berg"): most likely a full
+    name typed where a code belongs. A warning, never a refusal; "7B-ER" or "AB" are codes."""
+    words = [w for w in code.split() if w[:1].isupper() and any(c.islower() for c in w)]
+    return len(words) >= 2 and all(c.isalpha() or c in "-'." for w in words for c in w)
+
+
 def check_text(value: str, what: str, limit: int = MAX_TEXT) -> str:
     try:
         value.encode("utf-8")

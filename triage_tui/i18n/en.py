@@ -209,7 +209,7 @@ MESSAGES = {
     "msg.reopened": "Reopened #{id}, due {due}",
     "msg.nothing_closed": "Nothing has been closed since triage was opened.",
     "form.log_at": "Started (optional; empty means it just ended)",
-    "form.log_at.placeholder": "09:30, i går 14:00",
+    "form.log_at.placeholder": "09:30, yesterday 14:00",
     "help.move": "Moving on past the last row of a lane takes you into the next lane.",
     "key.reopen": "Reopen my last close",
     "cmd.classify": "Classify {urgency}",
@@ -433,4 +433,8 @@ MESSAGES = {
     "ago.none_since": "no school day since",
     "cli.lost_actions": "what was recorded between that backup and the journal was only in the damaged checkpoint: up to {n} action is lost|what was recorded between that backup and the journal was only in the damaged checkpoint: up to {n} actions are lost",
     "undo.start_stopped": "starting the timer{on}, and the stop that logged the one before (entry {stopped})",
+    "form.pupil.name": "This looks like a full name. A code or initials (e.g. 7B-ER) keep the name out of the records.",
+    "cli.warn_name": "warning: the pupil code looks like a full name; a code or initials (e.g. 7B-ER) keep the name out of the records: triage edit {id} --pupil CODE",
+    "form.came_in": "Came in (optional; empty means now)",
+    "form.came_in.placeholder": "09:30, yesterday 14:00",
 }

@@ -486,4 +486,8 @@ MESSAGES = {
     "ago.none_since": "ingen skoledag siden",
     "cli.lost_actions": "det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handling er tapt|det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handlinger er tapt",
     "undo.start_stopped": "startingen av stoppeklokka{on}, og stoppingen som førte den forrige (tidsføring {stopped})",
+    "form.pupil.name": "Dette ser ut som et fullt navn. Med en kode eller initialer (f.eks. 7B-ER) blir ikke navnet lagret.",
+    "cli.warn_name": "advarsel: elevkoden ser ut som et fullt navn; med en kode eller initialer (f.eks. 7B-ER) blir ikke navnet lagret: triage edit {id} --pupil KODE",
+    "form.came_in": "Kom inn (valgfritt; tomt betyr nå)",
+    "form.came_in.placeholder": "09:30, i går 14:00",
 }

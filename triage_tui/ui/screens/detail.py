@@ -19,6 +19,7 @@ from textual.worker import get_current_worker
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.model import SOURCES, Request, TimeEntry
+from ...core.operations import looks_like_a_name
 from ...core.text import printable
 from ...i18n import Messages
 from ...present import ago, event_line
@@ -170,13 +171,16 @@ class RequestScreen(RequestActions, Screen[None]):
 
         sources = [(source, t(f"source.{source}")) for source in SOURCES]
         fields = [
-            Field("pupil", t("form.pupil"), request.pupil),
+            Field("pupil", t("form.pupil"), request.pupil, hint=self.name_hint),
             Field("source", t("form.source"), request.source, options=sources),
             Field("summary", t("form.summary"), request.summary),
         ]
         self.app.open_form(  # type: ignore[attr-defined]
             t("form.edit.title", id=request.id), fields, save, lambda _: self.load()
         )
+
+    def name_hint(self, code: str) -> str:
+        return self.t("form.pupil.name") if looks_like_a_name(code) else ""
 
     def action_help(self) -> None:
         from .help import HelpScreen

@@ -20,6 +20,7 @@ from textual.widgets import Input, Static
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.model import SOURCES, URGENCIES, Request
+from ...core.operations import looks_like_a_name
 from ...core.queue import LANES, DayQueue, QueueRow
 from ...core.text import printable
 from ...i18n import Messages
@@ -323,10 +324,15 @@ class QueueScreen(RequestActions, Screen):
         t = self.t
 
         def save(values: Values) -> Done:
-            request = self.caseload.add(
-                values["pupil"], values["summary"], source=values["source"], urgency=values["urgency"]
-            )
-            lane = t(f"lane.{request.standing([], self.caseload.now().date(), self.caseload.calendar).lane}")
+            caseload = self.caseload
+            came_in = None
+            if values["came_in"].strip():
+                from ...core.parsing import parse_moment
+
+                came_in = parse_moment(values["came_in"], caseload.now(), caseload.calendar)
+            request = caseload.add(values["pupil"], values["summary"], source=values["source"],
+                                   urgency=values["urgency"], at=came_in)  # fmt: skip
+            lane = t(f"lane.{request.standing([], caseload.now().date(), caseload.calendar).lane}")
             return Done(t("msg.added", id=request.id, lane=lane, due=t.day(request.due)), request.id)
 
         self.open_form(
@@ -338,12 +344,16 @@ class QueueScreen(RequestActions, Screen):
                 Field("source", t("form.source"), "pupil", options=self.choices("source", SOURCES)),
                 Field("summary", t("form.summary"), placeholder=t("form.summary.placeholder")),
                 Field("urgency", t("form.urgency"), "later", options=self.choices("urgency", URGENCIES)),
+                Field("came_in", t("form.came_in"), placeholder=t("form.came_in.placeholder"), optional=True),
             ],
             save,
         )
 
     def open_of_pupil(self, code: str) -> str:
-        """A hint, never a block: the pupil already has open requests."""
+        """A hint, never a block: what is typed looks like a name, or the pupil already has
+        open requests."""
+        if looks_like_a_name(code):
+            return self.t("form.pupil.name")
         code = code.strip().casefold()
         if not code or self.queue is None:
             return ""
