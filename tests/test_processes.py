@@ -23,6 +23,7 @@ TRIAGE = [sys.executable, "-m", "triage_tui"]
 WRITER = textwrap.dedent(
     """
     import sys
+    from datetime import datetime, timedelta
     from pathlib import Path
     from triage_tui.caseload import Caseload
     from triage_tui.store.datafile import HotFile
@@ -31,7 +32,8 @@ WRITER = textwrap.dedent(
     HotFile.CHECKPOINT_BYTES = checkpoint  # small: checkpoints and emptied journals under fire too
     caseload = Caseload.open(folder)
     for i in range(count):
-        request = caseload.add(tag, f"{tag} {i}", urgency=("now", "tomorrow", "later")[i % 3])
+        came_in = datetime.now() - timedelta(hours=1)  # time may be logged on it
+        request = caseload.add(tag, f"{tag} {i}", urgency=("now", "tomorrow", "later")[i % 3], at=came_in)
         if i % 4 == 0:
             caseload.log(10, "conversation", request_id=request.id)
         print(request.id, flush=True)  # acknowledged: durable before this line is written

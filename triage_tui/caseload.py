@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from .core.review import Week, WeeklyReview
 
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
+TEXT_FIELDS = ("pupil", "summary")  # an edit of these is a correction: the old text leaves no trace
 Clock = Callable[[], datetime]
 
 
@@ -143,13 +144,21 @@ class Caseload:
         )  # fmt: skip
 
     def edit(self, request_id: int, *, at: datetime | None = None, **fields: str | None) -> Request:
-        """Change the text of a request. Not undoable: it ends what can be undone on the request,
-        so that no undo record keeps the text it takes out."""
+        """Change a request's pupil code, source or summary. A new pupil code or summary is a
+        correction: the old text goes from every file in the data folder, backups included,
+        so it cannot be undone, and it ends what can be undone on the request (no undo record
+        keeps the text). A new source alone can be undone."""
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
-            request = ops.edit(self._get(tx, request_id), at, **fields)
+            old = self._get(tx, request_id)
+            request = ops.edit(old, at, **fields)
             tx.put_request(request)
-            tx.forget_undo_of(request_id)
+            text = [name for name in TEXT_FIELDS if getattr(request, name) != getattr(old, name)]
+            if text:  # the old text goes from every file, so this cannot be undone
+                tx.correct("requests", request_id, {"fields": text}, [getattr(old, name) for name in text])
+                tx.forget_undo_of("requests", request_id)
+            else:
+                tx.undo = {"action": "edit", "id": request_id}
         return request
 
     # -- time --------------------------------------------------------------------------

@@ -437,4 +437,5 @@ MESSAGES = {
     "cli.warn_name": "warning: the pupil code looks like a full name; a code or initials (e.g. 7B-ER) keep the name out of the records: triage edit {id} --pupil CODE",
     "form.came_in": "Came in (optional; empty means now)",
     "form.came_in.placeholder": "09:30, yesterday 14:00",
+    "undo.edit": "editing #{id}",
 }

@@ -490,4 +490,5 @@ MESSAGES = {
     "cli.warn_name": "advarsel: elevkoden ser ut som et fullt navn; med en kode eller initialer (f.eks. 7B-ER) blir ikke navnet lagret: triage edit {id} --pupil KODE",
     "form.came_in": "Kom inn (valgfritt; tomt betyr nå)",
     "form.came_in.placeholder": "09:30, i går 14:00",
+    "undo.edit": "endringen av #{id}",
 }

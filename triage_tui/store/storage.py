@@ -25,7 +25,6 @@ data and leaves the archive's stale copy, which the next archival overwrites.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import shutil
@@ -68,12 +67,14 @@ from .files import (
     refuse_link,
     stale_temps,
 )
+from .scrub import Correction, Scrubber, backup_files, fingerprint, rewrite
 from .shape import misshapen
 
 HOT_NAME = "triage.json"
 JOURNAL_NAME = "triage.journal"
 LOCK_NAME = "triage.lock"
 RESTORING_NAME = "triage.restoring"  # present while a restore is under way
+CORRECTING_NAME = "triage.correcting"  # present while copies are being corrected (scrub.py)
 BACKUPS_NAME = "backups"
 _ARCHIVE_NAME = re.compile(r"history-(\d{4}-\d{2})\.json")  # a month's history
 _SCHOOL_YEAR_ARCHIVE = re.compile(r"archive-(\d{4}-\d{2})\.json")  # schema 1: a school year's
@@ -116,11 +117,6 @@ UNDOABLE = ("requests", "time", "timer")  # what undo puts back; never the id co
 UNDO_KEPT = 200  # records of the newest actions, cleared by the weekly archival
 
 
-def fingerprint(doc: dict[str, Any] | None) -> str:
-    """A short digest of a document as stored ("" for none)."""
-    return "" if doc is None else hashlib.blake2b(orjson.dumps(doc), digest_size=8).hexdigest()
-
-
 def newest_undo(tables: Tables) -> dict[str, Any] | None:
     """The newest undo record's brief, with its number: what `undo` would take back."""
     records = tables.get("undo", {})
@@ -153,6 +149,10 @@ class Transaction:
         # What the documents an action changes were before it (None: not there), for undo.
         self._before: dict[tuple[str, str], dict[str, Any] | None] = {}
         self.undo: dict[str, Any] | None = None  # what the action was, in brief: undoable if set
+        # Text that must go from every copy in the data folder (see scrub.py), and that text
+        # as stored, to find the files that hold it (in memory only).
+        self.corrections: list[Correction] = []
+        self.needles: list[bytes] = []
 
     def _set(self, table: str, key: int | str, doc: dict[str, Any]) -> None:
         self._remember(table, str(key))
@@ -176,8 +176,9 @@ class Transaction:
     def undo_last(self) -> dict[str, Any]:
         """Put back what the newest action changed, as if it had never been recorded, and drop
         its record. Refused if a document it changed has changed since (by an edit, which
-        cannot be undone). The journal is folded into the checkpoint, so the action's line (an
-        added request's text, say) is gone from the hot files. No id is handed out again."""
+        cannot be undone). The journal is folded into the checkpoint, and every copy of what it
+        changed, backups included, goes back to what it was: an added request's text, say,
+        leaves no trace. No id is handed out again."""
         what = newest_undo(self.tables)
         if what is None:
             raise TriageError("there is nothing to undo", "nothing_to_undo")
@@ -191,20 +192,31 @@ class Transaction:
                     )  # fmt: skip
         for table, docs in record["before"].items():
             for doc_key, doc in docs.items():
+                now = self.tables.get(table, {}).get(doc_key)
+                if now is not None:  # its copies, wherever they are, go back to what it was
+                    self.correct(table, doc_key, {"from": record["after"][table][doc_key]}, [now])
                 if doc is None:
                     self._delete(table, doc_key)
                 else:
                     self._set(table, doc_key, doc)
         self._delete("undo", what["record"])
-        self.checkpoint = True
+        self.checkpoint = True  # its journal line goes too
         return what
 
-    def forget_undo_of(self, request_id: int) -> None:
-        """Drop the undo records that hold a request as it was: after an edit its old text must
-        not stay in them (and they could no longer be undone anyway)."""
-        key = str(request_id)
+    def correct(self, table: str, key: int | str, how: dict[str, Any], old: Iterable[Any]) -> None:
+        """Take text out of every copy of a document in the data folder as this action is
+        saved (`how`: see scrub.py). `old`: what goes (text, or the document as it was), to
+        find the files that hold it. The journal is folded into a new checkpoint, so its
+        lines go too."""
+        self.corrections.append({"table": table, "key": str(key), **how})
+        self.needles += [orjson.dumps(value) for value in old]
+        self.checkpoint = True
+
+    def forget_undo_of(self, table: str, key: int) -> None:
+        """Drop the undo records that hold a document as it was: after an edit its old text
+        must not stay in them (and they could no longer be undone anyway)."""
         for number, record in list(self.tables.get("undo", {}).items()):
-            if key in record["before"].get("requests", {}):
+            if str(key) in record["before"].get(table, {}):
                 self._delete("undo", number)
 
     def _record_undo(self) -> None:
@@ -753,21 +765,65 @@ class Store:
                     tx.set_meta(last_backup=today.isoformat())
                 if tx.meta.get("archived_before", "") < archive_cutoff(today).isoformat():
                     tx.archive_old(today)
+                self._finish_corrections(tx.tables)  # of a writer killed before it was done
                 yield tx
                 # Only now, so a refused action writes nothing; the files still hold yesterday.
                 daily = self.backup("daily") if first_today and self.hot.exists() else None
+                correcting = self.dir / CORRECTING_NAME
                 try:
+                    if tx.corrections:  # what they are, never the text: for the next, if killed
+                        atomic_write(correcting, orjson.dumps(tx.corrections))
                     tx.commit()
                 except BaseException:
                     if daily is not None:  # an action that failed makes no backup
                         shutil.rmtree(daily, ignore_errors=True)
+                    with suppress(OSError):
+                        correcting.unlink(missing_ok=True)
                     raise
+                if tx.corrections:
+                    try:
+                        self._correct_copies(tx.tables, tx.corrections, tx.needles)
+                        correcting.unlink()
+                    except OSError as e:
+                        raise FileAccessError(
+                            e, "the action is saved; its old text is taken out of the rest at the next action"
+                        ) from e
             except OSError as e:  # a full disk, a read-only folder: the file named, nothing saved
                 self._forget_all()
                 raise FileAccessError(e, "nothing was saved") from e
             except BaseException:
                 self._forget_all()  # the body changed cached tables in place
                 raise
+
+    def _finish_corrections(self, current: Tables) -> None:
+        """Correct the copies a writer killed half-way through left (every file is read)."""
+        correcting = self.dir / CORRECTING_NAME
+        if os.path.lexists(correcting):
+            self._correct_copies(current, orjson.loads(read_no_link(correcting)), None)
+            correcting.unlink()
+
+    def _correct_copies(
+        self, current: Tables, corrections: list[Correction], needles: list[bytes] | None
+    ) -> int:
+        """Apply `corrections` to every copy in the archives and the backups (the hot data
+        holds the documents as they are now: `current`). With `needles`, only files that hold
+        one are read. Returns how many files were rewritten."""
+        scrubber = Scrubber(corrections, current)
+        rewritten = 0
+        for month in self.archive_months():
+            archive = self.archive_file(month)
+            path = archive.path
+            if needles is not None and not any(n in read_no_link(path) for n in needles):
+                continue
+            tables = archive.load()
+            if tables is not None:
+                tables = orjson.loads(orjson.dumps(tables))  # the cached tables are shared
+                if scrubber.tables(tables):
+                    archive.save(tables)
+                    rewritten += 1
+        for paths in backup_files(self.backups()).values():
+            rewritten += rewrite(paths, scrubber, needles)
+        return rewritten
 
     def load_all(self, requests: Iterable[Request], entries: Iterable[TimeEntry], today: date) -> None:
         """Fill an empty store in one go (demo and benchmark data), archived as it would be."""
