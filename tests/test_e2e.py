@@ -125,6 +125,8 @@ def test_the_timer_runs_across_processes_and_survives_quitting(app: Terminal, in
     shell("add", "Sad after PE", "--pupil", "8A-KL", "--urgency", "now", "--at", "08:50")
     app.wait_for("Now (1)")
     app.press("t")
+    app.wait_for("Start the timer")  # what for: conversation, on #1
+    app.press("enter")
     app.wait_until(lambda text: re.search(r"⏱ 0:00:0[1-9] on #1", text) is not None, what="a ticking timer")
     assert shell("list", "--json")["timer"]["request"] == 1
     app.press("q")
@@ -202,7 +204,9 @@ def test_quit_then_a_restart_shows_everything(app: Terminal, installed, env, she
         app.type(pupil)
         app.press("tab", "tab")
         app.type(summary)
-        app.press("tab", urgency, "enter")
+        app.press("tab", urgency, "tab")
+        app.type("09:00")  # it came in at nine: time on it may start then
+        app.press("enter")
         app.wait_for(f"#{1 if pupil == '1A' else 2} {pupil} · pupil · {summary}")
     app.press("l")
     app.wait_for("Log time")

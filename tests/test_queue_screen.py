@@ -124,6 +124,8 @@ async def test_stopping_the_timer_on_a_request_asks_for_its_next_step(folder, cl
         await settle(pilot)
         await pilot.press("t")  # on #4, new
         await settle(pilot)
+        await pilot.press("enter")  # what for: conversation, on #4
+        await settle(pilot)
         clock.now = datetime(2026, 11, 26, 10, 25)
         await pilot.press("t")
         await settle(pilot)
@@ -142,6 +144,8 @@ async def test_escape_after_the_timer_leaves_the_case_without_a_next_step(folder
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         clock.now = datetime(2026, 11, 26, 10, 25)
         await pilot.press("t")

@@ -330,7 +330,9 @@ async def test_t_runs_the_timer_on_the_selected_request(folder, clock, three) ->
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("t")
+        await pilot.press("t")  # it asks what for: conversation, on #1
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         assert shell(folder, clock).timer.request_id == 1
         clock.now = datetime(2026, 11, 26, 10, 25, 30)
@@ -596,6 +598,8 @@ async def test_quitting_while_the_timer_runs_says_it_keeps_running(folder, clock
         await settle(pilot)
         await pilot.press("t")
         await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
         await pilot.press("q")
         await pilot.pause()
     assert not app.is_running
@@ -670,6 +674,8 @@ async def test_a_stray_timer_logs_nothing_and_r_reopens_a_close_by_mistake(folde
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("t")
+        await settle(pilot)
+        await pilot.press("enter")
         await settle(pilot)
         clock.now = datetime(2026, 11, 26, 10, 0, 20)
         await pilot.press("t")

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
+from enum import Enum
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,15 @@ if TYPE_CHECKING:
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
 TEXT_FIELDS = ("pupil", "summary")  # an edit of these is a correction: the old text leaves no trace
 Clock = Callable[[], datetime]
+
+
+class Keep(Enum):
+    """A field `edit_time` leaves as it is, where None means none (no request, no note)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Keep.UNCHANGED
 
 
 class Caseload:
@@ -242,6 +252,69 @@ class Caseload:
             tx.remove_time(entry_id)
             tx.undo = {"action": "unlog", "entry": entry_id, "minutes": entry.minutes, "id": entry.request_id}
         return entry
+
+    # -- correcting time ---------------------------------------------------------------
+    def edit_time(
+        self,
+        entry_id: int,
+        *,
+        start: datetime | None = None,
+        minutes: int | None = None,
+        activity: str | None = None,
+        request_id: int | None | Keep = UNCHANGED,
+        note: str | None | Keep = UNCHANGED,
+    ) -> TimeEntry:
+        """Correct recent time: its start, duration, activity, request (None: unlinked) or note
+        (None or empty: none), checked as logging is. An overlap is saved all the same;
+        `overlaps` names it."""
+        with self.store.transaction(self.now().date()) as tx:
+            old = tx.time_entry(entry_id)
+            if old is None:
+                raise TriageError(
+                    f"there is no recent time entry {entry_id}; `triage show ID` lists a request's time",
+                    "no_time_entry", id=entry_id,
+                )  # fmt: skip
+            new_start = old.start if start is None else self._moment(start)
+            new_minutes = old.minutes if minutes is None else minutes
+            if not 1 <= new_minutes <= 24 * 60:
+                raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
+            if new_start + timedelta(minutes=new_minutes) > self.now() + timedelta(minutes=1):
+                raise TriageError(
+                    f"{new_minutes} min from {new_start:%H:%M} would end after now; "
+                    "check the duration or --at",
+                    "ends_after_now", minutes=new_minutes, start=new_start,
+                )  # fmt: skip
+            new_activity = old.activity if activity is None else ops.check_activity(activity)
+            linked = old.request_id if request_id is UNCHANGED else request_id
+            assert not isinstance(linked, Keep)
+            if linked is not None and (linked != old.request_id or new_start != old.start):
+                ops.check_after_creation(self._get(tx, linked), new_start)
+            if note is UNCHANGED:
+                new_note = old.note
+            else:
+                assert not isinstance(note, Keep)
+                new_note = ops.check_text(note, "note") if note is not None and note.strip() else None
+            offset = old.offset if new_start == old.start else None  # a new start: in today's zone
+            entry = TimeEntry(entry_id, new_start, new_minutes, new_activity, linked, new_note, offset)
+            if entry == old:
+                raise TriageError("nothing to change", "nothing_to_change")
+            ops.check_not_double(entry, [e for e in tx.time_on(new_start.date()) if e.id != entry_id])
+            tx.put_time(entry)
+            if old.note and new_note != old.note:  # a correction: the old note leaves no trace
+                tx.correct("time", entry_id, {"fields": ["note"]}, [old.note])
+                tx.forget_undo_of("time", entry_id)
+            else:
+                tx.undo = {"action": "edit_time", "entry": entry_id, "minutes": new_minutes, "id": linked}
+        return entry
+
+    def day_time(self, day: date) -> tuple[list[TimeEntry], dict[int, Request]]:
+        """The time that started on `day`, in order (the archives' too, for a day long past),
+        and the requests it is on."""
+        start = datetime.combine(day, datetime.min.time())
+        requests, entries = self.store.around(start, start + timedelta(days=1))
+        on_day = sorted((e for e in entries if e.start.date() == day), key=lambda e: (e.start, e.id))
+        linked = {e.request_id for e in on_day}
+        return on_day, {r.id: r for r in requests if r.id in linked}
 
     def start_timer(
         self, request_id: int | None = None, *, activity: str | None = None, at: datetime | None = None

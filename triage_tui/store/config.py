@@ -37,6 +37,7 @@ ACTIONS = (
     "add", "now", "tomorrow", "later", "postpone", "next_step", "timer", "log", "close",
     "open", "edit", "pupil", "reopen", "undo", "ongoing", "review", "filter", "closed_too", "cancel",
     "help", "quit", "back", "save", "palette", "previous_week", "next_week",
+    "time", "delete", "previous_day", "next_day",
     "up", "down", "first", "last", "page_up", "page_down", "next_lane", "previous_lane",
 )  # fmt: skip
 WHILE_TYPING = ("save", "cancel")  # they act while a text field has the keys

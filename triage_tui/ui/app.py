@@ -31,6 +31,7 @@ from .screens.queue import QueueScreen
 from .watcher import DataChanged, Watcher
 
 if TYPE_CHECKING:
+    from .screens.day_time import DayTimeScreen
     from .screens.detail import RequestScreen
     from .screens.review import ReviewScreen
 
@@ -74,10 +75,12 @@ class TriageApp(App[None]):
         self.watcher = Watcher(caseload.store.version, self)
         self._last_action = threading.Event()  # set when the latest action asked for has run
         self.closed_here: int | None = None  # the request closed last in this app: r reopens it
+        self.timer_activity: str | None = None  # chosen for the last timer started in this app
         self._last_action.set()
         self._forms: dict[tuple[tuple[str, bool, bool], ...], Form] = {}
         self._request_screen: RequestScreen | None = None
         self._review_screen: ReviewScreen | None = None
+        self._day_time_screen: DayTimeScreen | None = None
 
     def on_mount(self) -> None:
         self.watcher.start()
@@ -181,6 +184,18 @@ class TriageApp(App[None]):
         else:
             self._review_screen.show_week(Week.of(self.caseload.now().date()))
         self.push_screen(self._review_screen)
+
+    def open_day_time(self) -> None:
+        """The time logged today."""
+        from .screens.day_time import DayTimeScreen
+
+        today = self.caseload.now().date()
+        if self._day_time_screen is None:
+            self._day_time_screen = DayTimeScreen(self.caseload, self.t, today)
+            self.install_screen(self._day_time_screen, name="day_time")
+        else:
+            self._day_time_screen.show_day(today)
+        self.push_screen(self._day_time_screen)
 
     async def action_quit(self) -> None:
         """Quit; a running timer keeps running, and the shell is told so."""

@@ -91,6 +91,7 @@ def screens() -> dict[str, list[type]]:
     from textual.containers import VerticalScroll
     from textual.widgets import DataTable, Input
 
+    from .screens.day_time import DayTimeScreen
     from .screens.detail import RequestScreen
     from .screens.forms import Form
     from .screens.help import HelpScreen
@@ -105,6 +106,7 @@ def screens() -> dict[str, list[type]]:
         "a request": [RequestScreen, VerticalScroll],
         "the weekly review": [ReviewScreen, DataTable],
         "a pupil's requests": [PupilScreen, DataTable],
+        "the day's time": [DayTimeScreen, DataTable],
         "a form": [Form, Input, Choice],
         "help": [HelpScreen, VerticalScroll],
     }

@@ -11,6 +11,7 @@ from typing import Any
 from textual.binding import Binding
 
 from ...caseload import Caseload
+from ...core.errors import TriageError
 from ...core.model import ACTIVITIES, OUTCOMES, Request, TimeEntry, Timer, is_downgrade
 from ...core.text import printable
 from ...i18n import Messages
@@ -27,6 +28,27 @@ ACTION_BINDINGS = [
     Binding("d", "close", "Close", id="close"),
 ]
 NONE_WORDS = ("none", "ingen", "-")  # a next step cleared
+
+
+def parse_request_id(text: str) -> int | None:
+    """A request's number as typed in a form (`12`, `#12`); empty means none."""
+    from ...core.parsing import quoted
+
+    number = text.strip().removeprefix("#").strip()
+    if not number:
+        return None
+    if not (number.isascii() and number.isdigit()):
+        raise TriageError(f"{quoted(text)} is not a request number", "bad_request_id", text=text)
+    return int(number)
+
+
+def overlaps_said(t: Messages, caseload: Caseload, entry: TimeEntry) -> str:
+    """The other time `entry` overlaps, in words ("" for none): saved all the same, said in a
+    notice."""
+    others, timer = caseload.overlaps(entry)
+    clashes = [t("msg.overlap_entry", id=other.id, start=t.moment(other.start)) for other in others]
+    clashes += [t("msg.overlap_timer", since=t.moment(timer.start))] if timer else []
+    return t("msg.overlaps", what=", ".join(clashes)) if clashes else ""
 
 
 class RequestActions:
@@ -153,19 +175,16 @@ class RequestActions:
         )
 
     def action_timer(self) -> None:
-        """Start the timer on the selected request, or stop the one running. Which of the two
-        is decided on the newest data, off the event loop: a shell may have started one."""
+        """Start the timer (asking what for: on the selected request, or another, or none), or
+        stop the one running. Which of the two is decided on the newest data, off the event
+        loop: a shell may have started one."""
         t, caseload = self.t, self.caseload
         request = self.selected()
-        request_id = request.id if request else None
 
-        def start_or_stop() -> Done | Timer | TimeEntry:
+        def start_or_stop() -> Done | Timer | TimeEntry | None:
             timer = caseload.timer
             if timer is None:
-                caseload.start_timer(request_id)
-                return Done(
-                    t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
-                )
+                return None  # none runs: ask what it is for
             if timer.day_of(caseload.now()) != timer.start.date():
                 return timer  # left running overnight: ask when it stopped
             entry = caseload.stop_timer()
@@ -183,8 +202,10 @@ class RequestActions:
             moment = parse_moment(values["at"], caseload.now(), caseload.calendar)
             return stopped(caseload.stop_timer(at=moment))
 
-        def then(result: Done | Timer | TimeEntry | Exception) -> None:
-            if isinstance(result, TimeEntry):  # time on a request: what next?
+        def then(result: Done | Timer | TimeEntry | Exception | None) -> None:
+            if result is None:
+                self.ask_timer(request)
+            elif isinstance(result, TimeEntry):  # time on a request: what next?
                 self.done(stopped(result))
                 self.ask_next_step(result)
             elif isinstance(result, Timer):
@@ -198,6 +219,38 @@ class RequestActions:
                 self.done(result)
 
         self.app.record(self.after(start_or_stop), then)  # type: ignore[attr-defined]
+
+    def ask_timer(self, request: Request | None) -> None:
+        """What the timer is for: an activity, and a request (the selected one; empty: none).
+        The activity chosen last in this app comes first."""
+        t, caseload = self.t, self.caseload
+        activity = self.app.timer_activity or ("conversation" if request else "other")
+
+        def save(values: Values) -> Done:
+            request_id = parse_request_id(values["request"])
+            _, stopped = caseload.start_timer(request_id, activity=values["activity"])
+            self.app.timer_activity = values["activity"]
+            message = t("msg.timer_started_on", id=request_id) if request_id else t("msg.timer_started")
+            if stopped is not None:  # one was started elsewhere meanwhile: stopped and logged
+                on = t("msg.on", id=stopped.request_id) if stopped.request_id else ""
+                stop = t("msg.timer_stopped_first", time=t.minutes(stopped.minutes), on=on)
+                return Done(f"{message} — {stop}", notice=True)
+            return Done(message)
+
+        self.open_form(
+            t("form.timer.title"),
+            [
+                Field("activity", t("form.activity"), activity, options=self.choices("activity", ACTIVITIES)),
+                Field(
+                    "request",
+                    t("form.request"),
+                    str(request.id) if request else "",
+                    placeholder=t("form.request.placeholder"),
+                    optional=True,
+                ),
+            ],
+            save,
+        )
 
     def ask_next_step(self, entry: TimeEntry) -> None:
         """After time on a request: its next step, if she has one in mind (Escape: none)."""
@@ -264,12 +317,9 @@ class RequestActions:
             )
             logged = t.minutes(entry.minutes)
             message = t("msg.logged_on", time=logged, id=linked) if linked else t("msg.logged", time=logged)
-            others, timer = caseload.overlaps(entry)  # saved all the same: said in a notice
-            clashes = [t("msg.overlap_entry", id=other.id, start=t.moment(other.start)) for other in others]
-            clashes += [t("msg.overlap_timer", since=t.moment(timer.start))] if timer else []
+            clashes = overlaps_said(t, caseload, entry)  # saved all the same: said in a notice
             if clashes:
-                message += " — " + t("msg.overlaps", what=", ".join(clashes))
-                return Done(message, severity="warning", notice=True)
+                return Done(f"{message} — {clashes}", severity="warning", notice=True)
             return Done(message)
 
         self.open_form(t("form.log.title"), fields, save)

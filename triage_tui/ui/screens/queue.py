@@ -68,6 +68,7 @@ class QueueScreen(RequestActions, Screen):
         Binding("u", "undo", "Undo", show=False, id="undo"),
         Binding("enter", "open", "Open", show=False, id="open"),
         Binding("w", "review", "Week", id="review"),
+        Binding("T", "day_time", "Time log", id="time"),
         Binding("slash", "filter", "Filter", key_display="/", id="filter"),
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
         Binding("q", "app.quit", "Quit", id="quit"),
@@ -436,6 +437,9 @@ class QueueScreen(RequestActions, Screen):
     def action_review(self) -> None:
         self.app.open_review()  # type: ignore[attr-defined]
 
+    def action_day_time(self) -> None:
+        self.app.open_day_time()  # type: ignore[attr-defined]
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
@@ -531,6 +535,7 @@ class QueueScreen(RequestActions, Screen):
             (t("cmd.log"), t("cmd.log.help"), self.action_log),
             (t("cmd.timer"), t("cmd.timer.help"), self.action_timer),
             (t("cmd.review"), t("cmd.review.help"), self.action_review),
+            (t("cmd.time"), t("cmd.time.help"), self.action_day_time),
             (t("cmd.filter"), t("cmd.filter.help"), self.action_filter),
             (t("cmd.help"), t("cmd.help.help"), self.action_help),
         ]
