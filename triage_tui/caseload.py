@@ -14,12 +14,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .core import operations as ops
+from .core.calendar import school_year_start
 from .core.errors import TriageError
 from .core.model import Request, TimeEntry, Timer, aware
 from .core.queue import DayQueue, day_queue
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
+from .store.scrub import PURGED
 
 if TYPE_CHECKING:
     from .core.review import Week, WeeklyReview
@@ -430,6 +432,49 @@ class Caseload:
 
         requests, entries = self.store.around(week.start, week.end)
         return weekly_review(week, requests, entries, self.now(), self.calendar, self.settings.contract_hours)
+
+    # -- retention -----------------------------------------------------------------------
+    def purge_cutoff(self) -> date:
+        """Requests closed before this day lose their text: the first day of the school years
+        kept (this one counts)."""
+        return school_year_start(self.now().date(), self.settings.keep_school_years - 1)
+
+    def to_purge(self) -> tuple[list[int], list[int]]:
+        """The requests closed before the cutoff that still hold text, and the time entries
+        whose notes go with them: theirs, and unlinked time from before the cutoff."""
+        cutoff = self.purge_cutoff()
+        requests, entries = self.store.everything()
+        old = {r.id: r for r in requests.values() if not r.is_open and r.closed_at.date() < cutoff}
+        texts = [r.id for r in old.values()
+                 if (r.pupil, r.summary) != (PURGED, PURGED) or any(e.why for e in r.events)]  # fmt: skip
+        notes = [e.id for e in entries.values() if e.note and (
+                 e.request_id in old or (e.request_id is None and e.start.date() < cutoff))]  # fmt: skip
+        return sorted(texts), sorted(notes)
+
+    def purge(self) -> tuple[int, int]:
+        """Take the text out of what `to_purge` names, in every file, backups included: their
+        numbers (classes, dates, minutes, outcomes) stay, so old reviews still add up."""
+        with self.store.transaction(self.now().date()) as tx:
+            requests, notes = self.to_purge()
+            tx.purge("requests", requests)
+            tx.purge("time", notes)
+            tx.set_meta(purged_before=max(self.purge_cutoff().isoformat(), tx.meta.get("purged_before", "")))
+        return len(requests), len(notes)
+
+    def purge_reminder(self) -> date | None:
+        """The cutoff, once a school year, when requests closed before it may still hold text
+        (the archives of those months are there, and no purge has reached it): the app says
+        so. Asking counts as reminded."""
+        cutoff, meta = self.purge_cutoff(), self.store.meta()
+        year = school_year_start(self.now().date()).isoformat()
+        months = self.store.archive_months()
+        if not months or months[0] >= f"{cutoff:%Y-%m}" or meta.get("purge_reminded") == year:
+            return None
+        if meta.get("purged_before", "") >= cutoff.isoformat():
+            return None
+        with self.store.transaction(self.now().date(), daily_backup=False) as tx:
+            tx.set_meta(purge_reminded=year)
+        return cutoff
 
     def last_closed(self) -> Request | None:
         """The request closed most recently (among the recent ones the hot data holds)."""

@@ -204,6 +204,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("undo", "take back the most recent action (it asks first)")
     p.add_argument("--yes", action="store_true", help="do not ask (needed when not on a terminal)")
 
+    p = command("purge", "take the text out of requests closed before the school years kept (it asks first)")
+    p.add_argument("--dry-run", action="store_true", help="say what would be purged; change nothing")
+    p.add_argument("--yes", action="store_true", help="do not ask (needed when not on a terminal)")
+
     p = command("backup", "make a backup of the data now")
     p.add_argument("--list", action="store_true", help="list the backups instead")
     p = command("restore", "go back to a backup as a whole (what is there now is backed up first)")
@@ -353,6 +357,8 @@ def run(
         return _time(caseload, args, at, t)
     if command == "undo":
         return _undo(caseload, args.yes, t)
+    if command == "purge":
+        return _purge(caseload, args.dry_run, args.yes, t)
     if command == "time":
         day = _when("--day", parse_moment, args.day, now, caseload.calendar) if args.day else now
         return _day_time(caseload, day.date(), args.json, t)
@@ -446,15 +452,41 @@ def _undo(caseload: Any, yes: bool, t: Messages) -> int:
     if what is None:
         raise TriageError("there is nothing to undo", "nothing_to_undo")
     said = undo_line(t, what)
-    if not yes:
-        if not sys.stdin.isatty():
-            raise TriageError("undo asks first: on a terminal it asks, elsewhere add --yes", "undo_needs_yes")
-        print(t("cli.undo_ask", what=said), end=" ", file=sys.stderr, flush=True)
-        if sys.stdin.readline().strip().casefold() not in ("y", "yes", "j", "ja"):
-            print(t("cli.undo_kept"), file=sys.stderr)
-            return 0
+    if not (yes or _confirmed("undo", t("cli.undo_ask", what=said), t("cli.undo_kept"))):
+        return 0
     caseload.undo(expected=what)
     print(t("cli.undone", what=said))
+    return 0
+
+
+def _confirmed(command: str, question: str, kept: str) -> bool:
+    """Ask on the terminal (y/j: yes); say `kept` if not. Without a terminal, --yes is needed."""
+    if not sys.stdin.isatty():
+        refusal = f"{command} asks first: on a terminal it asks, elsewhere add --yes"
+        raise TriageError(refusal, f"{command}_needs_yes")
+    print(question, end=" ", file=sys.stderr, flush=True)
+    if sys.stdin.readline().strip().casefold() in ("y", "yes", "j", "ja"):
+        return True
+    print(kept, file=sys.stderr)
+    return False
+
+
+def _purge(caseload: Any, dry_run: bool, yes: bool, t: Messages) -> int:
+    """Say what the retention limit takes the text out of; unless a dry run, ask, and do it."""
+    requests, notes = caseload.to_purge()
+    before, years = t.date(caseload.purge_cutoff()), caseload.settings.keep_school_years
+    what = t("cli.purge_what", requests=t.n("n.requests", len(requests)),
+             entries=t.n("n.entries", len(notes)), before=before, years=years)  # fmt: skip
+    if not requests and not notes:
+        print(t("cli.purge_nothing", before=before, years=years))
+        return 0
+    if dry_run:
+        print(t("cli.purge_would", what=what))
+        return 0
+    if not (yes or _confirmed("purge", t("cli.purge_ask", what=what), t("cli.purge_kept"))):
+        return 0
+    caseload.purge()
+    print(t("cli.purged", what=what))
     return 0
 
 

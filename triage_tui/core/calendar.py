@@ -17,6 +17,12 @@ _MAX_GAP_DAYS = 400
 
 
 @lru_cache(maxsize=64)
+def school_year_start(day: date, back: int = 0) -> date:
+    """1 August of the school year `day` is in (August to July), or of the one `back` years
+    before it."""
+    return date(day.year - (day.month < 8) - back, 8, 1)
+
+
 def public_holidays(year: int) -> frozenset[date]:
     """Norwegian public holidays that can fall on a weekday."""
     e = easter(year)
@@ -43,6 +49,7 @@ class Break:
     start: date
     end: date
     name: str = ""
+    off: bool = False  # she does not work in it either: its weekdays count no contract time
 
 
 class SchoolCalendar:
@@ -60,6 +67,20 @@ class SchoolCalendar:
                 and not any(b.start <= d <= b.end for b in self.breaks)
             )
         return known
+
+    def working_days(self, first: date, last: date) -> int:
+        """Weekdays from `first` to `last` (inclusive) that count toward contract time: not a
+        public holiday, nor in a break marked off (a break that is not off is worked)."""
+        off = [b for b in self.breaks if b.off and b.start <= last and b.end >= first]
+        days = 0
+        for n in range((last - first).days + 1):
+            d = first + timedelta(days=n)
+            days += (
+                d.weekday() < 5
+                and d not in public_holidays(d.year)
+                and not any(b.start <= d <= b.end for b in off)
+            )
+        return days
 
     def on_or_after(self, d: date) -> date:
         """The first school day on or after `d`."""

@@ -466,4 +466,11 @@ MESSAGES = {
     "form.came_in": "Came in (optional; empty means now)",
     "form.came_in.placeholder": "09:30, yesterday 14:00",
     "undo.edit": "editing #{id}",
+    "cli.purge_what": "the pupil codes, summaries and reasons of {requests} closed before {before}, and the notes of {entries} (keep_school_years = {years})",
+    "cli.purge_would": "would take out {what}; nothing was changed",
+    "cli.purge_ask": "Take out {what}, in every file, backups included? It cannot be undone. [y/N]",
+    "cli.purge_kept": "nothing was purged",
+    "cli.purged": "took out {what}, in every file, backups included; their numbers stay",
+    "cli.purge_nothing": "nothing to purge: nothing closed before {before} holds text (keep_school_years = {years})",
+    "msg.purge_due": "Requests closed before {before} still hold pupil codes and text. `triage purge` takes it out (keep_school_years = {years}).",
 }

@@ -520,4 +520,12 @@ MESSAGES = {
     "form.came_in": "Kom inn (valgfritt; tomt betyr nå)",
     "form.came_in.placeholder": "09:30, i går 14:00",
     "undo.edit": "endringen av #{id}",
+    "cli.purge_what": "elevkodene, sammendragene og begrunnelsene i {requests} som ble lukket før {before}, og notatene i {entries} (keep_school_years = {years})",
+    "cli.purge_would": "ville fjernet {what}; ingenting ble endret",
+    "cli.purge_ask": "Fjerne {what}, i alle filer, også sikkerhetskopiene? Det kan ikke angres. [j/N]",
+    "cli.purge_kept": "ingenting ble fjernet",
+    "cli.purged": "fjernet {what}, i alle filer, også sikkerhetskopiene; tallene er beholdt",
+    "cli.purge_nothing": "ingenting å fjerne: ingenting som ble lukket før {before}, har tekst igjen (keep_school_years = {years})",
+    "msg.purge_due": "Henvendelser som ble lukket før {before}, har fortsatt elevkoder og tekst. «triage purge» fjerner dem (keep_school_years = {years}).",
+    "error.purge_needs_yes": "purge spør først: i et terminalvindu spør den, ellers må du legge til --yes",
 }

@@ -1,9 +1,11 @@
 """The optional settings file, `config.toml` in the data folder. Missing means defaults.
 
-contract_hours = 37.5      # hours a week
+contract_hours = 37.5      # hours a week in a full position
+position_percent = 100     # the share of a full position: a week's contract is contract_hours × this / 100
 later_days = 5             # school days a `later` request may wait
 language = "nb"            # "en" or "nb"; unset means from $LANG
 backups_kept = 30
+keep_school_years = 2      # closed requests keep their text this long; `triage purge` removes it after
 theme = "nord"             # Textual's theme; the app writes it when one is picked
 [keys]                     # keys by action id, as in Textual's keymap
 add = "+"
@@ -11,6 +13,11 @@ add = "+"
 name = "Juleferie"
 from = 2026-12-21
 to = 2027-01-01
+off = true                 # not worked either: its weekdays count no contract time
+[plan]                     # the work plan, in percent of the time: direct, indirect, administrative
+direct = 60                # (or single activities); the shares add up to 100
+indirect = 25
+administrative = 15
 """
 
 from __future__ import annotations
@@ -24,13 +31,18 @@ from typing import Any
 
 from ..core.calendar import Break
 from ..core.errors import TriageError
+from ..core.model import ACTIVITIES
 from ..core.settings import Settings
 from ..core.text import printable
 from .errors import FileAccessError
 from .files import FILE_MODE, atomic_write, read_no_link
 
 CONFIG_NAME = "config.toml"
-SETTINGS = ("contract_hours", "later_days", "language", "backups_kept", "theme", "keys", "breaks")
+SETTINGS = (
+    "contract_hours", "later_days", "language", "backups_kept", "theme", "keys", "breaks",
+    "keep_school_years",
+    "position_percent", "plan",
+)  # fmt: skip
 # The actions `[keys]` can put on other keys: the ids of the app's bindings (a test holds
 # the two the same; the app's screens cannot be imported here, they import Textual).
 ACTIONS = (
@@ -79,12 +91,18 @@ def settings_from(raw: dict[str, Any], path: Path) -> Settings:
     hours = raw.get("contract_hours", defaults.contract_hours)
     if not isinstance(hours, int | float) or isinstance(hours, bool) or not 0 < hours <= 80:
         raise bad("contract_hours must be a number of hours from 0 to 80")
+    position = raw.get("position_percent", defaults.position_percent)
+    if not isinstance(position, int | float) or isinstance(position, bool) or not 0 < position <= 100:
+        raise bad("position_percent must be a number above 0 and at most 100 (100 is a full position)")
     later = raw.get("later_days", defaults.later_days)
     if not isinstance(later, int) or isinstance(later, bool) or not 1 <= later <= 60:
         raise bad("later_days must be a whole number of school days from 1 to 60")
     kept = raw.get("backups_kept", defaults.backups_kept)
     if not isinstance(kept, int) or isinstance(kept, bool) or not 1 <= kept <= 1000:
         raise bad("backups_kept must be a whole number from 1 to 1000")
+    years = raw.get("keep_school_years", defaults.keep_school_years)
+    if not isinstance(years, int) or isinstance(years, bool) or not 1 <= years <= 50:
+        raise bad("keep_school_years must be a whole number of school years from 1 to 50 (this one counts)")
     language = raw.get("language")
     if language not in (None, "en", "nb"):
         raise bad('language must be "en" or "nb"')
@@ -93,14 +111,41 @@ def settings_from(raw: dict[str, Any], path: Path) -> Settings:
         start, end = (item.get(k) if isinstance(item, dict) else None for k in ("from", "to"))
         if not (isinstance(start, date) and isinstance(end, date)) or end < start:
             raise bad("each [[breaks]] needs dates `from` and `to` (from <= to), like from = 2026-12-21")
-        breaks.append(Break(start, end, str(item.get("name", ""))))
+        off = item.get("off", False)
+        if not isinstance(off, bool):
+            raise bad("a [[breaks]] `off` must be true or false, like off = true")
+        breaks.append(Break(start, end, str(item.get("name", "")), off))
     theme = raw.get("theme")
     if theme is not None and not (isinstance(theme, str) and theme.strip()):
         raise bad('theme must be the name of a theme, like theme = "nord" (ctrl+p, Theme, lists them)')
     keys = raw.get("keys", {})
     if not isinstance(keys, dict):
         raise bad('keys must be a table of actions and keys: [keys] and then a line like add = "n"')
-    return Settings(float(hours), later, tuple(breaks), language, kept, keymap(keys, bad), theme)
+    plan = work_plan(raw.get("plan", {}), bad)
+    return Settings(
+        float(hours), later, tuple(breaks), language, kept, keymap(keys, bad), theme, keep_school_years=years,
+        position_percent=float(position), plan=plan,
+    )  # fmt: skip
+
+
+def work_plan(table: Any, bad: Any) -> dict[str, float]:
+    """The `[plan]` table: shares in percent of the three kinds of time, or of single
+    activities (not both, or a share would count twice), adding up to 100."""
+    kinds = tuple(dict.fromkeys(ACTIVITIES.values()))
+    if not isinstance(table, dict):
+        raise bad("plan must be a table of shares in percent: [plan] and then lines like direct = 60")
+    for name, share in table.items():
+        if name not in (*kinds, *ACTIVITIES):
+            raise bad(f"[plan] has no {printable(name)}; plan {', '.join(kinds)}, or single activities: "
+                      f"{', '.join(ACTIVITIES)}")  # fmt: skip
+        if not isinstance(share, int | float) or isinstance(share, bool) or not 0 <= share <= 100:
+            raise bad(f"[plan] {name} must be a share in percent from 0 to 100")
+    if any(name in kinds for name in table) and any(name in ACTIVITIES for name in table):
+        raise bad(f"[plan] plans either {', '.join(kinds)} or single activities, not both")
+    total = sum(table.values())
+    if table and abs(total - 100) > 0.01:
+        raise bad(f"[plan] shares add up to {total:g} %; they must add up to 100")
+    return {name: float(share) for name, share in table.items()}
 
 
 def keymap(table: dict[str, Any], bad: Any) -> dict[str, str]:

@@ -67,7 +67,7 @@ from .files import (
     refuse_link,
     stale_temps,
 )
-from .scrub import Correction, Scrubber, backup_files, fingerprint, rewrite
+from .scrub import Correction, Scrubber, backup_files, fingerprint, purged, rewrite
 from .shape import misshapen
 
 HOT_NAME = "triage.json"
@@ -152,7 +152,7 @@ class Transaction:
         # Text that must go from every copy in the data folder (see scrub.py), and that text
         # as stored, to find the files that hold it (in memory only).
         self.corrections: list[Correction] = []
-        self.needles: list[bytes] = []
+        self.needles: list[bytes] | None = []  # None: too many to look for, every file is read
 
     def _set(self, table: str, key: int | str, doc: dict[str, Any]) -> None:
         self._remember(table, str(key))
@@ -209,8 +209,20 @@ class Transaction:
         find the files that hold it. The journal is folded into a new checkpoint, so its
         lines go too."""
         self.corrections.append({"table": table, "key": str(key), **how})
-        self.needles += [orjson.dumps(value) for value in old]
+        if self.needles is not None:
+            self.needles += [orjson.dumps(value) for value in old]
         self.checkpoint = True
+
+    def purge(self, table: str, keys: Iterable[int]) -> None:
+        """Take the text out of these requests or time entries (see scrub.purged), in every
+        file: a retention limit reached. There may be thousands: every file is read."""
+        self.needles = None
+        for key in keys:
+            self.correct(table, key, {"purge": True}, ())
+            doc = self.tables.get(table, {}).get(str(key))
+            if doc is not None:
+                self._set(table, key, purged(table, doc))
+                self.forget_undo_of(table, key)
 
     def forget_undo_of(self, table: str, key: int) -> None:
         """Drop the undo records that hold a document as it was: after an edit its old text
@@ -734,6 +746,11 @@ class Store:
             if first <= doc["start"] < last or doc.get("request") in ids
         ]
         return [Request.from_doc(int(key), doc) for key, doc in kept.items()], entries
+
+    def meta(self) -> dict[str, Any]:
+        """The hot data's counters and marks, as read now."""
+        with self._mutex:
+            return dict((self.hot.load() or new_tables("hot"))["meta"]["1"])
 
     def last_undoable(self) -> dict[str, Any] | None:
         """What the newest action that can be undone was, in brief (see `Transaction`)."""

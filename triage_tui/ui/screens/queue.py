@@ -160,6 +160,18 @@ class QueueScreen(RequestActions, Screen):
         if slipped:
             self.post_message(self.Slipped(since, slipped))
 
+    @work(thread=True, exclusive=True, group="purge")
+    def remind_of_purge(self) -> None:
+        """Once a school year: closed requests past the school years kept still hold text."""
+        try:
+            before = self.caseload.purge_reminder()
+        except (TriageError, StoreError):
+            return  # a reminder only; the next start reminds again
+        if before is not None:
+            years = self.caseload.settings.keep_school_years
+            text = self.t("msg.purge_due", before=self.t.date(before), years=years)
+            self.app.call_from_thread(self.notify, text, severity="warning", timeout=30, markup=False)
+
     @on(DataChanged)
     def data_changed(self) -> None:
         self.load()
@@ -172,6 +184,7 @@ class QueueScreen(RequestActions, Screen):
         if first:  # the footer is slow to build, and the slips take a moment: both come after
             self.call_after_refresh(self.add_footer)
             self.call_after_refresh(self.announce_slips)
+            self.call_after_refresh(self.remind_of_purge)
             # What start-up made lives as long as the app: the garbage collector need not
             # walk it again and again, which would show as a pause now and then.
             self.call_after_refresh(gc.freeze)
