@@ -349,8 +349,8 @@ def test_show_prints_history_and_time(story: Triage) -> None:
         "history:",
         "  2026-11-26 10:00  created",
         "  2026-11-26 10:00  classified now, due Thu 26.11",
-        "  2026-11-26 11:00  classified now → tomorrow, due Fri 27.11 — kan vente",
-        "  2026-11-30 09:00  postponed Fri 27.11 → Wed 02.12 — foreldremøte først",
+        "  2026-11-26 11:00  classified now → tomorrow, due Fri 27.11 — kan vente (reason 1)",
+        "  2026-11-30 09:00  postponed Fri 27.11 → Wed 02.12 — foreldremøte først (reason 2)",
         "slipped: Fri 27.11",
         "time: 45 min",
         "  2026-11-30 12:15  45 min conversation — god samtale  (entry 1)",
@@ -947,7 +947,7 @@ def test_markup_and_escapes_are_stored_verbatim_and_shown_literally(triage: Tria
         "  [bold]x[/] \\x1b[31mrød",
     ]
     assert "  [bold]x[/] \\x1b[31mrød  [downgraded]" in listing
-    assert "— [i]fordi[/i] \\x1b[31m\n" in shown
+    assert "— [i]fordi[/i] \\x1b[31m (reason 1)\n" in shown
     assert "— \\x1b[31m[link=x]n  (entry 1)\n" in shown
 
 
@@ -1008,7 +1008,7 @@ def test_next_sets_the_next_step_of_an_ongoing_case(reached: Triage) -> None:
     assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:00:00", "date": "2026-11-27",
                                      "why": "ser henne etter gym"}  # fmt: skip
     history = reached.ok("show", "1").splitlines()
-    assert "  2026-11-26 10:00  next step Fri 27.11 — ser henne etter gym" in history
+    assert "  2026-11-26 10:00  next step Fri 27.11 — ser henne etter gym (reason 1)" in history
 
     reached.now = at("27.11", "08:00")  # its day has come
     assert pick(reached.show(1), "lane", "overdue") == {"lane": "now", "overdue": False}
@@ -1030,7 +1030,8 @@ def test_next_none_clears_the_next_step(reached: Triage) -> None:
     }  # fmt: skip
     assert request["events"][-1] == {"type": "next_step", "at": "2026-11-26T10:05:00", "date": None,
                                      "why": "venter på BUP"}  # fmt: skip
-    assert "  2026-11-26 10:05  next step cleared — venter på BUP" in reached.ok("show", "1").splitlines()
+    shown = reached.ok("show", "1").splitlines()
+    assert "  2026-11-26 10:05  next step cleared — venter på BUP (reason 1)" in shown
     assert reached.json("next", "1", "fredag")["next_step"] == "2026-11-27"
     assert reached.json("next", "1", "ingen")["next_step"] is None  # Norwegian for none
     assert event_types(reached.show(1))[-4:] == ["next_step"] * 4

@@ -260,3 +260,37 @@ def test_a_writer_killed_while_it_rewrites_a_backup_loses_nothing(tmp_path: Path
     assert traces(folder, "Kari Hansen is sad", '"Kari Hansen"') == []
     assert not list(folder.rglob(".*.tmp")) and not (folder / "triage.correcting").exists()
     assert sorted(after.store.everything()[0]) == [1, 2, 3, 4]
+
+
+def test_a_reason_is_replaced_by_its_number_and_leaves_no_trace(tmp_path: Path, clock, capsys) -> None:
+    folder = tmp_path / "data"
+    caseload = backed_up_history(folder, clock)
+    caseload.next_step(1, datetime(2026, 11, 24).date(), why="waits for Kari's mum")
+    caseload.store.backup()
+
+    def cli(*args: str) -> tuple[int, str, str]:
+        capsys.readouterr()
+        try:
+            code = main([*args, "--data-dir", str(folder)], clock=clock)
+        except SystemExit as e:
+            code = e.code
+        return (code, *capsys.readouterr())
+
+    code, out, _ = cli("show", "1")
+    assert "now, due Mon 16.11 — Kari Hansen cried (reason 1)" in out
+    assert "— waits for Kari's mum (reason 2)" in out
+    assert traces(folder, "Kari Hansen cried")
+    assert cli("edit", "1", "--reason", "1", "cried in class")[0] == 0
+    assert traces(folder, "Kari Hansen cried") == []
+    assert cli("edit", "1", "--reason", "2", "")[0] == 0  # removed: the next reason is 1 of 1
+    assert traces(folder, "Kari's mum") == []
+    code, out, _ = cli("show", "1")
+    assert "— cried in class (reason 1)" in out and "(reason 2)" not in out
+    assert "edited a reason" in out
+    before = {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+    for bad, said in (("2", "request 1 has no reason 2"), ("0", "'0' is not a reason's number"),
+                      ("x", "that is not a reason's number")):  # fmt: skip
+        code, out, err = cli("edit", "1", "--reason", bad, "text")
+        assert (code, out) == (2, "") and said in err and len(err.splitlines()) == 1
+    assert cli("edit", "1", "--reason", "1", "cried in class")[2] == "triage: nothing to change\n"
+    assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == before

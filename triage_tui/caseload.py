@@ -155,19 +155,28 @@ class Caseload:
             {"action": "reopen", "id": request_id},
         )  # fmt: skip
 
-    def edit(self, request_id: int, *, at: datetime | None = None, **fields: str | None) -> Request:
+    def edit(
+        self, request_id: int, *, at: datetime | None = None, reason: tuple[int, str] | None = None,
+        **fields: str | None,
+    ) -> Request:  # fmt: skip
         """Change a request's pupil code, source or summary. A new pupil code or summary is a
         correction: the old text goes from every file in the data folder, backups included,
         so it cannot be undone, and it ends what can be undone on the request (no undo record
-        keeps the text). A new source alone can be undone."""
+        keeps the text). A new source alone can be undone. `reason`: (its number, as `show`
+        numbers them; the new text, empty to remove it), a correction too."""
         at = self._moment(at)
         with self.store.transaction(self.now().date()) as tx:
-            old = self._get(tx, request_id)
-            request = ops.edit(old, at, **fields)
-            tx.put_request(request)
+            old = request = self._get(tx, request_id)
+            if reason is None or any(value is not None for value in fields.values()):
+                request = ops.edit(request, at, **fields)
             text = [name for name in TEXT_FIELDS if getattr(request, name) != getattr(old, name)]
             if text:  # the old text goes from every file, so this cannot be undone
                 tx.correct("requests", request_id, {"fields": text}, [getattr(old, name) for name in text])
+            if reason is not None:
+                request, index = ops.edit_reason(request, at, *reason)
+                tx.correct("requests", request_id, {"reasons": [index]}, [old.events[index].why])
+            tx.put_request(request)
+            if tx.corrections:
                 tx.forget_undo_of("requests", request_id)
             else:
                 tx.undo = {"action": "edit", "id": request_id}

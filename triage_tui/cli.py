@@ -22,7 +22,7 @@ from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration
 from .core.settings import Settings
 from .core.text import inert_json, printable
 from .i18n import Messages
-from .present import ago, entry_line, event_line, marks, request_heading, undo_line
+from .present import ago, entry_line, event_line, marks, reason_numbers, request_heading, undo_line
 
 EXIT_STORE = 1
 EXIT_BAD_INPUT = 2
@@ -57,6 +57,12 @@ class _Parser(argparse.ArgumentParser):
 def _request_id(text: str) -> int:
     if not re.fullmatch(r"[0-9]{1,9}", text) or int(text) < 1:
         raise argparse.ArgumentTypeError(f"{quoted(text)} is not a request id (a number like 12)")
+    return int(text)
+
+
+def _reason_number(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,4}", text) or int(text) < 1:
+        raise TriageError(f"{quoted(text)} is not a reason's number (as `show` numbers them: 1, 2, ...)")
     return int(text)
 
 
@@ -184,11 +190,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("reopen", "reopen a closed request", at, as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
 
-    p = command("edit", "change a request's pupil code, source or summary", as_json)
+    p = command("edit", "change a request's pupil code, source, summary or a reason", as_json)
     p.add_argument("id", type=_request_id, metavar="ID")
     p.add_argument("--pupil", metavar="CODE")
     p.add_argument("--from", dest="source", choices=SOURCES, metavar="SOURCE")
     p.add_argument("--summary")
+    p.add_argument(
+        "--reason", nargs=2, metavar=("N", "TEXT"),
+        help="replace reason N (as `show` numbers them) with TEXT; empty text removes it",
+    )  # fmt: skip
 
     p = command("report", "the weekly review: what got pushed aside, and where the time went")
     p.add_argument("--week", metavar="YYYY-Www", help="an ISO week like 2026-W47 (default: this week)")
@@ -381,7 +391,10 @@ def run(
     elif command == "reopen":
         request = caseload.reopen(args.id, at=at)
     elif command == "edit":
-        request = caseload.edit(args.id, pupil=args.pupil, source=args.source, summary=args.summary)
+        reason = (_reason_number(args.reason[0]), args.reason[1]) if args.reason else None
+        request = caseload.edit(
+            args.id, pupil=args.pupil, source=args.source, summary=args.summary, reason=reason
+        )
     else:  # pragma: no cover - argparse refuses unknown commands
         raise AssertionError(command)
     if command in ("add", "edit") and args.pupil and looks_like_a_name(args.pupil):
@@ -639,8 +652,9 @@ def _print_request(caseload: Any, request: Request, entries: list[TimeEntry] | N
             )
         )
     print(t("cli.history"))
-    for event in request.events:
-        print(f"  {event.at:%Y-%m-%d %H:%M}  {event_line(t, event)}")
+    numbers = reason_numbers(request)
+    for i, event in enumerate(request.events):
+        print(f"  {event.at:%Y-%m-%d %H:%M}  {event_line(t, event, numbers.get(i))}")
     if info["slips"]:
         print(t("cli.slips", dates=", ".join(t.day(date.fromisoformat(d)) for d in info["slips"])))
     print(t("cli.time", time=t.minutes(info["minutes"])))

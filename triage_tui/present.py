@@ -19,13 +19,22 @@ if TYPE_CHECKING:  # quick capture has no review to say: it need not pay for imp
     from .core.review import Breach, FollowUp, QuietCase, StillOpen
 
 
-def event_line(t: Messages, event: Event) -> str:
-    """One event of a request's history: `classified now → later, due Tue 19.05 — why`."""
+def reason_numbers(request: Request) -> dict[int, int]:
+    """The number of each reason, by the index of its event: as `edit --reason` takes them."""
+    on = [i for i, event in enumerate(request.events) if event.why]
+    return {index: n for n, index in enumerate(on, 1)}
+
+
+def event_line(t: Messages, event: Event, number: int | None = None) -> str:
+    """One event of a request's history: `classified now → later, due Tue 19.05 — why`; with
+    `number`, its reason's number."""
 
     def day(d: date | None) -> str:
         return t.day(d) if d else ""
 
     why = t("event.why", why=printable(event.why)) if event.why else ""
+    if why and number is not None:
+        why = t("event.why_numbered", why=printable(event.why), n=number)
     if event.type == "classified":
         key = "event.classified_first" if event.from_ is None else "event.classified"
         from_ = t(f"urgency.{event.from_}") if event.from_ else ""

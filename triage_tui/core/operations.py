@@ -8,6 +8,7 @@ the stored history is always in time order.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 from .calendar import SchoolCalendar
@@ -232,6 +233,26 @@ def edit(request: Request, at: datetime, **fields: str | None) -> Request:
     if not changed:
         raise TriageError("nothing to change", "nothing_to_change")
     return request.with_event(Event("edited", at, fields=tuple(changed)), **changed)
+
+
+def edit_reason(request: Request, at: datetime, number: int, text: str) -> tuple[Request, int]:
+    """Replace reason `number` (the reasons counted in history order, as `show` numbers them;
+    empty text removes it). Returns the request and the index of the event it was on."""
+    at = at.replace(microsecond=0)
+    _check_order(request, at)
+    on = [i for i, event in enumerate(request.events) if event.why]
+    if not 1 <= number <= len(on):
+        raise TriageError(
+            f"request {request.id} has no reason {number}; `triage show {request.id}` numbers its reasons",
+            "no_reason", id=request.id, n=number,
+        )  # fmt: skip
+    index = on[number - 1]
+    why = check_text(text, "reason") if text.strip() else None
+    if why == request.events[index].why:
+        raise TriageError("nothing to change", "nothing_to_change")
+    events = list(request.events)
+    events[index] = replace(events[index], why=why)
+    return replace(request, events=(*events, Event("edited", at, fields=("reason",)))), index
 
 
 def check_activity(activity: str) -> str:

@@ -473,4 +473,6 @@ MESSAGES = {
     "cli.purged": "took out {what}, in every file, backups included; their numbers stay",
     "cli.purge_nothing": "nothing to purge: nothing closed before {before} holds text (keep_school_years = {years})",
     "msg.purge_due": "Requests closed before {before} still hold pupil codes and text. `triage purge` takes it out (keep_school_years = {years}).",
+    "event.why_numbered": " — {why} (reason {n})",
+    "field.reason": "a reason",
 }

@@ -528,4 +528,7 @@ MESSAGES = {
     "cli.purge_nothing": "ingenting å fjerne: ingenting som ble lukket før {before}, har tekst igjen (keep_school_years = {years})",
     "msg.purge_due": "Henvendelser som ble lukket før {before}, har fortsatt elevkoder og tekst. «triage purge» fjerner dem (keep_school_years = {years}).",
     "error.purge_needs_yes": "purge spør først: i et terminalvindu spør den, ellers må du legge til --yes",
+    "event.why_numbered": " — {why} (begrunnelse {n})",
+    "field.reason": "en begrunnelse",
+    "error.no_reason": "#{id} har ingen begrunnelse {n}; «triage show {id}» nummererer begrunnelsene",
 }

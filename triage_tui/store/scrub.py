@@ -8,6 +8,8 @@ the next):
 
     {"table": "requests", "key": "12", "fields": ["pupil"]}   every copy takes these fields
                                                               from the document as it is now
+    {"table": "requests", "key": "12", "reasons": [3]}        every copy takes the reason of
+                                                              event 3 from it as it is now
     {"table": "requests", "key": "12", "purge": true}         every copy loses its pupil code,
                                                               summary and reasons
     {"table": "time", "key": "3", "from": "<fingerprint>"}    a copy as an undone action left
@@ -74,6 +76,12 @@ class Scrubber:
                     new = GONE if now is None else now
             elif "purge" in c:
                 new = purged(table, new)
+            elif "reasons" in c and now is not None:
+                events = list(new.get("events", []))
+                for i in c["reasons"]:
+                    if i < len(events) and i < len(now["events"]) and events[i].get("why"):
+                        events[i] = {**events[i], "why": now["events"][i].get("why")}
+                new = {**new, "events": events}
             elif now is not None:
                 new = {**new, **{name: now.get(name) for name in c["fields"]}}
             if new is GONE:

@@ -22,7 +22,7 @@ from ...core.model import SOURCES, Request, TimeEntry
 from ...core.operations import looks_like_a_name
 from ...core.text import printable
 from ...i18n import Messages
-from ...present import ago, event_line
+from ...present import ago, event_line, reason_numbers
 from ...store import StoreError
 from ..text import literal
 from ..watcher import DataChanged
@@ -129,8 +129,10 @@ class RequestScreen(RequestActions, Screen[None]):
             dates = ", ".join(t.day(date.fromisoformat(s)) for s in info["slips"])
             text.append(t("detail.slips", dates=dates) + "\n", style="bold red")
         text.append(f"\n{t('detail.history')}\n", style="bold underline")
-        for event in request.events:
-            text.append(f"  {t.day(event.at.date())} {event.at:%H:%M}  {event_line(t, event)}\n")
+        numbers = reason_numbers(request)
+        for i, event in enumerate(request.events):
+            line = event_line(t, event, numbers.get(i))
+            text.append(f"  {t.day(event.at.date())} {event.at:%H:%M}  {line}\n")
         text.append(f"\n{t('detail.time')}\n", style="bold underline")
         if not entries:
             text.append(f"  {t('detail.no_time')}\n", style="dim")
