@@ -145,11 +145,13 @@ class Day:
             self.key("save a form", "enter", lambda s: f"→ {day}" in self.preview(s)[1])
             if "Enter saves" in self.screen():  # refused: already later
                 self.term.press("escape")
-        elif kind == "timer":  # on and off again within the minute: it logs nothing
-            for _ in range(2):
-                running = "⏱" in self.screen()
-                self.key("timer", "t", lambda s, r=running: ("⏱" in s) != r)
+        elif kind == "timer":  # started (it asks what for) and stopped within the minute: no time
+            if "⏱" not in self.screen():
+                if not self.key("open a form", "t", lambda s: "Start the timer" in s):
+                    return
+                self.key("timer", "enter", lambda s: "⏱" in s)
                 self.term.pump(rng.uniform(*PAUSE))
+            self.key("timer", "t", lambda s: "⏱" not in s)
             while "⏱" in self.screen():  # never left running: time it logged would look like another's
                 self.term.press("t")
                 self.term.pump(0.3)
