@@ -16,13 +16,13 @@ from .errors import TriageError
 _MAX_GAP_DAYS = 400
 
 
-@lru_cache(maxsize=64)
 def school_year_start(day: date, back: int = 0) -> date:
     """1 August of the school year `day` is in (August to July), or of the one `back` years
     before it."""
     return date(day.year - (day.month < 8) - back, 8, 1)
 
 
+@lru_cache(maxsize=64)
 def public_holidays(year: int) -> frozenset[date]:
     """Norwegian public holidays that can fall on a weekday."""
     e = easter(year)
