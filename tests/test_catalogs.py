@@ -38,9 +38,28 @@ FAMILIES = {
         "follow_up_late",
         "quiet",
         "waiting",
+        "at_risk",
+        "long_wait",
     ),  # fmt: skip
     "review.times": ("postponed", "downgraded"),
-    "report.h": ("time", "hours", "came_in", "pushed", "follow_ups", "quiet", "waited", "waits"),
+    "report.h": (
+        "time",
+        "hours",
+        "came_in",
+        "pushed",
+        "follow_ups",
+        "quiet",
+        "waited",
+        "waits",
+        "plan",
+        "months",
+        "forecast",
+    ),  # fmt: skip
+    "period": ("year", "autumn", "spring"),
+    "month": tuple(str(n) for n in range(1, 13)),
+    "kind": ("direct", "indirect", "administrative"),
+    "balance": ("over", "under", "even"),
+    "key": ("period", "previous_term", "next_term", "previous_year", "next_year"),
     "csv": (
         "urgency",
         "count",
@@ -74,6 +93,18 @@ FAMILIES = {
         "contract_minutes",
         "source",
         "median_school_days",
+        "balance_minutes",
+        "logged_minutes",
+        "share",
+        "planned_pct",
+        "actual_pct",
+        "gap_pct",
+        "month",
+        "received",
+        "targets_due",
+        "targets_met",
+        "targets_pending",
+        "came_in",
     ),  # fmt: skip
 }
 

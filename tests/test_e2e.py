@@ -191,7 +191,7 @@ def test_a_resize_to_80_by_24_redraws_everything(app: Terminal, shell) -> None:
     lines = app.text().splitlines()
     assert all(len(line) <= 80 for line in lines)
     assert lines[0].startswith("╭─ Now (4)")
-    assert any("now 4 · tomorrow 4 · later 4" in line for line in lines)
+    assert any("today 0 min of 7 h 30" in line for line in lines)  # the status line, fitted
     app.press("a")
     app.wait_for("New request")
 

@@ -100,3 +100,12 @@ def test_norwegian_weekly_review_of_the_week_before(snap_compare, demo_nb: Path)
     assert snap_compare(
         app(demo_nb, "nb"), terminal_size=SIZE, run_before=settled("w", "left_square_bracket")
     )
+
+
+@pytest.mark.parametrize("language", ["en", "nb"])
+def test_the_review_of_the_school_year_in_both_languages(
+    snap_compare, request: pytest.FixtureRequest, language: str
+) -> None:
+    """`p` twice from the week: its term, then its school year (2026-27, August to November)."""
+    folder = request.getfixturevalue("demo" if language == "en" else "demo_nb")
+    assert snap_compare(app(folder, language), terminal_size=SIZE, run_before=settled("w", "p", "p"))

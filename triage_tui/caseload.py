@@ -6,7 +6,7 @@ once the result is durable on disk.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -21,10 +21,13 @@ from .core.queue import DayQueue, day_queue
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
+from .store.datafile import signature
 from .store.scrub import PURGED
 
 if TYPE_CHECKING:
-    from .core.review import Week, WeeklyReview
+    from .core.forecast import Forecast, Handled, HistoryCache, TimeLeft
+    from .core.review import Balance, PeriodReview, Week, WeeklyReview
+    from .core.year import Period
 
 MIN_TIMER = timedelta(minutes=1)  # a timer stopped sooner logs nothing
 TEXT_FIELDS = ("pupil", "summary")  # an edit of these is a correction: the old text leaves no trace
@@ -46,6 +49,7 @@ class Caseload:
         self.settings = settings
         self.calendar = settings.calendar()
         self._clock = clock
+        self._history: HistoryCache | None = None  # the forecast's medians, made when first asked
 
     @classmethod
     def open(cls, data_dir: Path, clock: Clock = datetime.now, settings: Settings | None = None) -> Caseload:
@@ -402,10 +406,56 @@ class Caseload:
         """Open requests, lane by lane, each lane in its order."""
         return [row.request for row in self.day_queue().rows()]
 
-    def day_queue(self) -> DayQueue:
-        """What the queue screen shows now, from one read of the hot data."""
+    def day_queue(self, *, forecast: bool = False) -> DayQueue:
+        """What the queue screen shows now, from one read of the hot data; with `forecast`,
+        this week's forecast too."""
+        version = self.store.version() if forecast else None  # before the read: never newer than it
         requests, entries, timer = self.store.snapshot()
-        return day_queue(requests, entries, timer, self.now(), self.calendar)
+        queue = day_queue(requests, entries, timer, self.now(), self.calendar)
+        if forecast:
+
+            def hot(start: datetime, end: datetime) -> tuple[Collection[int], dict[int, Handled]]:
+                assert self._history is not None  # made by `_forecast`, which calls this
+                return self._history.hot_part(requests, entries, start, end)
+
+            queue = replace(queue, forecast=self._forecast(queue, version, hot))
+        return queue
+
+    def time_left(self) -> TimeLeft:
+        """The contract time left in this week, as the forecast counts it."""
+        from .core.forecast import time_left
+
+        settings = self.settings
+        return time_left(self.now(), self.calendar, contract_hours=settings.contract_hours,
+                         position_percent=settings.position_percent)  # fmt: skip
+
+    def _forecast(
+        self,
+        queue: DayQueue,
+        version: Any,
+        hot: Callable[[datetime, datetime], tuple[Collection[int], dict[int, Handled]]],
+    ) -> Forecast | None:
+        """This week's forecast. Its medians are worked out again only when the data they
+        come from changed (see HistoryCache): a refresh walks the queue and no more."""
+        from .core.forecast import HistoryCache, forecast, handled_in_stored, history_window
+
+        if self._history is None:
+            self._history = HistoryCache()
+        start, _ = history_window(queue.today)
+        # An archive holds what ended in its month, so one of an earlier month holds nothing
+        # from the eight weeks.
+        since = f"{start:%Y-%m}"
+        files = [self.store.archive_file(m).path for m in self.store.archive_months() if m >= since]
+
+        def archived(start: datetime, end: datetime) -> dict[int, Handled]:
+            found: dict[int, Handled] = {}
+            for requests, times in self.store.stored(since):  # oldest first: a newer copy wins
+                found |= handled_in_stored(requests, times, start, end)
+            return found
+
+        archived_key = tuple((path.name, signature(path)) for path in files)
+        found = self._history.basis(queue.today, archived_key, archived, version, hot)
+        return forecast(queue, found, self.time_left(), self.calendar)
 
     def all_requests(self, pupil: str | None = None) -> tuple[list[Request], list[TimeEntry]]:
         """Every request (of one pupil, if given), open ones in queue order first, then
@@ -439,8 +489,70 @@ class Caseload:
         """The weekly review of `week`, as of its end (or now, for the week under way)."""
         from .core.review import weekly_review  # not needed to start the app or capture
 
+        version = self.store.version()  # before the reads, for the forecast's medians
         requests, entries = self.store.around(week.start, week.end)
-        return weekly_review(week, requests, entries, self.now(), self.calendar, self.settings.contract_hours)
+        now, settings = self.now(), self.settings
+        year_logged = self._year_logged(min(now, week.end))
+        review = weekly_review(week, requests, entries, now, self.calendar, settings.contract_hours,
+                               settings.position_percent, year_logged, settings.plan,
+                               self.recording_began())  # fmt: skip
+        if week.monday <= now.date() <= week.sunday:  # only the week under way has a forecast
+            review = replace(review, forecast=self._review_forecast(version, requests, entries))
+        return review
+
+    def _review_forecast(
+        self, version: Any, requests: list[Request], entries: list[TimeEntry]
+    ) -> Forecast | None:
+        """The forecast, from what the review of the week under way read (every open request
+        with its time) and the hot data as stored: no second parse of it."""
+        from .core.forecast import handled_in_stored
+
+        def hot(start: datetime, end: datetime) -> tuple[Collection[int], dict[int, Handled]]:
+            ((stored, times),) = self.store.stored()
+            return {int(key) for key in stored}, handled_in_stored(stored, times, start, end)
+
+        open_now = {r.id: r for r in requests if r.is_open}
+        queue = day_queue(open_now, {e.id: e for e in entries}, None, self.now(), self.calendar)
+        return self._forecast(queue, version, hot)
+
+    def period_review(self, period: Period) -> PeriodReview:
+        """The review of a school year or a term, as of its end (or now, while under way)."""
+        from .core.review import period_review
+
+        requests, entries = self.store.around(period.start, period.end)
+        now, settings = self.now(), self.settings
+        # A spring term's school year began before it; else its own time is the year's so far.
+        year_logged = self._year_logged(min(now, period.end)) if period.term == "spring" else None
+        return period_review(period, requests, entries, now, self.calendar, settings.contract_hours,
+                             settings.position_percent, year_logged, settings.plan,
+                             self.recording_began())  # fmt: skip
+
+    def _year_logged(self, until: datetime) -> int:
+        """The minutes logged in the school year of the moment before `until`, up to it."""
+        from .core.year import SchoolYear
+
+        year = SchoolYear.of((until - timedelta(seconds=1)).date())
+        return self.store.logged_minutes(datetime.combine(year.first, datetime.min.time()), until)
+
+    def recording_began(self) -> date:
+        """The first day anything recorded happened (today, for an empty store): no contract
+        time counts before it, since time not recorded is not time missing."""
+        return self.store.first_day() or self.now().date()
+
+    def balances(self) -> tuple[Balance, Balance]:
+        """This week and this school year so far: time logged against contract time, up to
+        and including today."""
+        from .core.review import Balance, Week
+        from .core.year import SchoolYear, contract_minutes
+
+        now, hours, percent = self.now(), self.settings.contract_hours, self.settings.position_percent
+        today, since = now.date(), self.recording_began()
+        balances = []
+        for first in (Week.of(today).monday, SchoolYear.of(today).first):
+            logged = self.store.logged_minutes(datetime.combine(first, datetime.min.time()), now)
+            owed = contract_minutes(first, today, self.calendar, hours, percent, since)
+            balances.append(Balance(first, today, logged, owed, logged - owed))
+        return balances[0], balances[1]
 
     # -- retention -----------------------------------------------------------------------
     def purge_cutoff(self) -> date:

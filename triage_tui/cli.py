@@ -21,6 +21,7 @@ from .core.operations import looks_like_a_name
 from .core.parsing import DURATION_FORMS, WHEN_FORMS, parse_date, parse_duration, parse_moment, quoted
 from .core.settings import Settings
 from .core.text import inert_json, printable
+from .core.year import TERMS
 from .i18n import Messages
 from .present import ago, entry_line, event_line, marks, reason_numbers, request_heading, undo_line
 
@@ -200,8 +201,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="replace reason N (as `show` numbers them) with TEXT; empty text removes it",
     )  # fmt: skip
 
-    p = command("report", "the weekly review: what got pushed aside, and where the time went")
+    p = command("report", "the weekly review (or a school year's, or a term's): what got pushed aside, "
+                "and where the time went")  # fmt: skip
     p.add_argument("--week", metavar="YYYY-Www", help="an ISO week like 2026-W47 (default: this week)")
+    p.add_argument("--school-year", metavar="YYYY-YY", help="a school year like 2025-26 (August to July)")
+    p.add_argument("--term", choices=TERMS, help="autumn (August-December) or spring (January-July) of "
+                   "the school year (default: this one)")  # fmt: skip
     p.add_argument("--format", default="text", choices=("text", "md", "json", "csv"))
     p.add_argument("--lang", choices=("en", "nb"), help="the report's language (default: the setting)")
     p.add_argument(
@@ -533,15 +538,32 @@ def _day_time(caseload: Any, day: date, as_json: bool, t: Messages) -> int:
 
 
 def _report(caseload: Any, args: argparse.Namespace, t: Messages) -> int:
-    from .core.review import Week, anonymise
+    from .core.review import PeriodReview, Week, WeeklyReview, anonymise
+    from .core.year import Period, SchoolYear
     from .report import letter, tables
 
-    this_week = Week.of(caseload.now().date())
-    week = Week.parse(args.week) if args.week else this_week
-    if week > this_week:
-        raise TriageError(f"{week} has not begun yet; this week is {this_week}", "week_ahead",
-                          week=str(week), this_week=str(this_week))  # fmt: skip
-    review = caseload.review(week)
+    today = caseload.now().date()
+    review: WeeklyReview | PeriodReview
+    if args.school_year or args.term:
+        if args.week:
+            raise TriageError("--week cannot go with --school-year or --term: ask for one week or one period",
+                              "week_and_period")  # fmt: skip
+        this_year = SchoolYear.of(today)
+        year = SchoolYear.parse(args.school_year) if args.school_year else this_year
+        if year > this_year:
+            raise TriageError(f"school year {year} has not begun yet; this school year is {this_year}",
+                              "school_year_ahead", year=str(year), this_year=str(this_year))  # fmt: skip
+        period = Period(year, args.term)
+        if period.first > today:
+            raise TriageError(f"the spring term of {year} has not begun yet", "term_ahead", year=str(year))
+        review = caseload.period_review(period)
+    else:
+        this_week = Week.of(today)
+        week = Week.parse(args.week) if args.week else this_week
+        if week > this_week:
+            raise TriageError(f"{week} has not begun yet; this week is {this_week}", "week_ahead",
+                              week=str(week), this_week=str(this_week))  # fmt: skip
+        review = caseload.review(week)
     if args.anonymise:
         review = anonymise(review)
     if args.format == "json":

@@ -16,7 +16,9 @@ from .core.text import printable
 from .i18n import Messages
 
 if TYPE_CHECKING:  # quick capture has no review to say: it need not pay for importing it
-    from .core.review import Breach, FollowUp, QuietCase, StillOpen
+    from .core.forecast import Basis, Forecast
+    from .core.review import Breach, FollowUp, LongWait, PlanShare, QuietCase, StillOpen
+    from .core.year import Period
 
 
 def reason_numbers(request: Request) -> dict[int, int]:
@@ -150,3 +152,126 @@ def quiet_state(t: Messages, quiet: QuietCase) -> str:
     step = t("review.next_step", day=t.day(quiet.next_step)) if quiet.next_step else t("review.no_next_step")
     return t("review.not_seen", days=t.n("n.school_days", quiet.school_days),
              day=t.day(quiet.last_contact), step=step)  # fmt: skip
+
+
+# -- contract time, school years and terms ----------------------------------------------------
+def balance(t: Messages, minutes: int) -> str:
+    """Logged minus contract time in words: `1 h 30 over`, `2 h 00 under`, `even`."""
+    if not minutes:
+        return t("balance.even")
+    return t("balance.over" if minutes > 0 else "balance.under", time=t.minutes(abs(minutes)))
+
+
+def signed(t: Messages, minutes: int) -> str:
+    """A balance where room is short: `+1 h 30`, `−2 h 00`, `±0 min`."""
+    return ("+" if minutes > 0 else "−" if minutes < 0 else "±") + t.minutes(abs(minutes))
+
+
+def period_name(t: Messages, period: Period) -> str:
+    """`school year 2025-26`, `autumn term 2025-26`."""
+    return t(f"period.{period.term or 'year'}", year=str(period.year))
+
+
+def month_name(t: Messages, first: date) -> str:
+    """`Aug 2025` (nb: `aug. 2025`)."""
+    return t(f"month.{first.month}", year=first.year)
+
+
+def long_wait_state(t: Messages, wait: LongWait) -> str:
+    """`reached after 12 school days`, `closed without contact after 8 school days (withdrawn)`,
+    or `waiting 14 school days`."""
+    days = t.n("n.school_days", wait.waiting_school_days)
+    if wait.contact:
+        return t("review.reached_after", days=days)
+    if wait.outcome:
+        return t("review.closed_after", days=days, outcome=t(f"outcome.{wait.outcome}"))
+    return t("review.waiting", days=days)
+
+
+def plan_name(t: Messages, name: str) -> str:
+    """A share of the work plan: a kind of time, or an activity."""
+    return t(f"kind.{name}") if t.has(f"kind.{name}") else t(f"activity.{name}")
+
+
+def plan_points(t: Messages, gap: float) -> str:
+    """A gap from the plan where room is short: `+11.7`, `−6.5`, `±0`."""
+    return ("+" if gap > 0 else "−" if gap < 0 else "±") + t.number(abs(gap))
+
+
+def plan_gap(t: Messages, share: PlanShare) -> str:
+    """`3.5 points over plan`, `as planned`, or `no time logged`."""
+    if share.gap_pct is None:
+        return t("plan.no_time")
+    if not share.gap_pct:
+        return t("plan.on_plan")
+    key = "plan.over" if share.gap_pct > 0 else "plan.under"
+    return t(key, points=t.number(abs(share.gap_pct)))
+
+
+# -- the forecast (core/forecast.py) --------------------------------------------------------
+def forecast_status(t: Messages, forecast: Forecast, short: bool = False) -> str:
+    """The status line's form: `this week ~6 h 30 of 9 h 00 left; 3 may slip`."""
+    demand, left = t.minutes(forecast.demand_minutes), t.minutes(forecast.minutes_left)
+    if not forecast.at_risk:
+        return t("status.forecast_short" if short else "status.forecast", demand=demand, left=left)
+    slip = t.n("n.may_slip", len(forecast.at_risk))
+    key = "status.forecast_short_slipping" if short else "status.forecast_slipping"
+    return t(key, demand=demand, left=left, slip=slip)
+
+
+def forecast_lines(t: Messages, forecast: Forecast) -> list[str]:
+    """The work against the time left, then what each request needs and how the time left
+    adds up. Whether anything may slip (`forecast_verdict`) and the medians behind it
+    (`forecast_basis`) are said apart: each format lays them out its own way."""
+    f, left = forecast, forecast.time_left
+    requests = t.n("n.requests", len(f.queue))
+    lines = [t("forecast.work", day=t.day(f.last_day), demand=t.minutes(f.demand_minutes), requests=requests,
+               left=t.minutes(f.minutes_left))]  # fmt: skip
+    parts = []
+    for part in f.demand:
+        each = t.minutes(part.minutes_each)
+        if part.kind == "follow_up":
+            said = t.n("n.forecast_follow_ups", part.requests, each=each)
+        else:
+            said = t.n("n.forecast_new", part.requests, urgency=t(f"urgency.{part.kind}"), each=each)
+        parts.append(t("forecast.fallback", part=said) if part.fallback else said)
+    if parts:
+        lines.append(t("forecast.demand", parts=", ".join(parts)))
+    days = t.n("n.working_days", left.working_days_after_today)
+    today, day = t.minutes(left.today_minutes), t.minutes(left.day_minutes)
+    if left.today_minutes and left.working_days_after_today:
+        lines.append(t("forecast.time", today=today, days=days, day=day))
+    elif left.working_days_after_today:
+        lines.append(t("forecast.time_days", days=days, day=day))
+    elif left.today_minutes:
+        lines.append(t("forecast.time_today", today=today))
+    else:
+        lines.append(t("forecast.time_none"))
+    return lines
+
+
+def forecast_verdict(t: Messages, forecast: Forecast) -> str:
+    """`All of it fits in the time left.`, or `At this pace 3 requests may slip:` (a list follows)."""
+    return t.n("n.at_risk", len(forecast.at_risk)) if forecast.at_risk else t("forecast.fits")
+
+
+def forecast_basis(t: Messages, basis: Basis) -> list[str]:
+    """The medians, each with how many requests (or contacts) it is of: a heading, then a
+    line for each measure."""
+
+    def medians(by_class: dict[str, Any]) -> str:
+        said = []
+        for name, median in by_class.items():
+            label = t("forecast.all") if name == "all" else t(f"urgency.{name}")
+            time = "–" if median.median_minutes is None else t.minutes(median.median_minutes)
+            said.append(t("forecast.median", label=label, time=time, count=median.count))
+        return ", ".join(said)
+
+    follow_up = basis.follow_up_contact
+    contact = "–" if follow_up.median_minutes is None else t.minutes(follow_up.median_minutes)
+    return [
+        t("forecast.basis", weeks=basis.weeks, from_=t.day(basis.from_), to=t.day(basis.to)),
+        t("forecast.first_contact", medians=medians(basis.first_contact)),
+        t("forecast.close", medians=medians(basis.close)),
+        t("forecast.follow_up", time=contact, count=follow_up.count),
+    ]

@@ -72,14 +72,11 @@ class SchoolCalendar:
         """Weekdays from `first` to `last` (inclusive) that count toward contract time: not a
         public holiday, nor in a break marked off (a break that is not off is worked)."""
         off = [b for b in self.breaks if b.off and b.start <= last and b.end >= first]
+        holidays = {d for year in range(first.year, last.year + 1) for d in public_holidays(year)}
         days = 0
         for n in range((last - first).days + 1):
             d = first + timedelta(days=n)
-            days += (
-                d.weekday() < 5
-                and d not in public_holidays(d.year)
-                and not any(b.start <= d <= b.end for b in off)
-            )
+            days += d.weekday() < 5 and d not in holidays and not any(b.start <= d <= b.end for b in off)
         return days
 
     def on_or_after(self, d: date) -> date:

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from .calendar import SchoolCalendar
 from .model import LANES, Request, Standing, TimeEntry, Timer
+
+if TYPE_CHECKING:
+    from .forecast import Forecast
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class DayQueue:
     timer: Timer | None
     minutes_today: int
     first_start: bool  # nothing recorded yet
+    forecast: Forecast | None = None  # this week's, when asked for (Caseload.day_queue)
 
     @property
     def today(self) -> date:

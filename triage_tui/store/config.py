@@ -48,7 +48,7 @@ SETTINGS = (
 ACTIONS = (
     "add", "now", "tomorrow", "later", "postpone", "next_step", "timer", "log", "close",
     "open", "edit", "pupil", "reopen", "undo", "ongoing", "review", "filter", "closed_too", "cancel",
-    "help", "quit", "back", "save", "palette", "previous_week", "next_week",
+    "help", "quit", "back", "save", "palette", "previous_week", "next_week", "period",
     "time", "delete", "previous_day", "next_day",
     "up", "down", "first", "last", "page_up", "page_down", "next_lane", "previous_lane",
 )  # fmt: skip

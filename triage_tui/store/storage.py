@@ -381,6 +381,12 @@ class Transaction:
             self._record_undo()
         for month in sorted(self._changed_archives):
             self._store.archive_file(month).save(self._archives[month])
+        if self._changed_archives:  # the index's minutes of each hold while the file is as written
+            index = dict(self.index)
+            for month in self._changed_archives & set(index):
+                written = signature(self._store.archive_file(month).path)
+                index[month] = index[month] | {"file": list(written or ())}
+            self.set_meta(archive_index=index)
         if self._unarchived:
             self.set_meta(unarchived=self._unarchived)
         hot = self._store.hot
@@ -407,17 +413,33 @@ def _days(event: dict[str, Any]) -> tuple[str | None, ...]:
     return event.get("due"), event.get("to_due"), event.get("date")
 
 
-def brief(archive: Tables) -> dict[str, list[Any]]:
+def _in_span(day: str, start: datetime, end: datetime) -> bool | None:
+    """Whether the day (`2026-05-11`) lies wholly in [start, end): True, wholly outside it:
+    False, or in part: None."""
+    begin = datetime.fromisoformat(day)
+    after = begin + timedelta(days=1)
+    if start <= begin and after <= end:
+        return True
+    return False if after <= start or end <= begin else None
+
+
+def brief(archive: Tables) -> dict[str, Any]:
     """An archive in brief, for the hot data's index: the first and last moment (or due
-    date) in it, and the lowest and highest request and time entry ids."""
+    date) in it, the lowest and highest request and time entry ids, and its minutes of time
+    by the day they started (a school year's sum need not read a dozen archives; see
+    `Store.logged_minutes`)."""
     moments = [
         m for doc in archive["requests"].values() for e in doc["events"] for m in (e["at"], *_days(e)) if m
     ]
     moments += [doc["start"] for doc in archive["time"].values()]
     ids = {table: [int(k) for k in archive[table]] for table in ("requests", "time")}
+    minutes: dict[str, int] = {}
+    for doc in archive["time"].values():
+        minutes[doc["start"][:10]] = minutes.get(doc["start"][:10], 0) + doc["minutes"]
     return {
         "span": [min(moments, default=""), max(moments, default="")],
         **{table: [min(keys, default=0), max(keys, default=0)] for table, keys in ids.items()},
+        "minutes": minutes,
     }
 
 
@@ -492,6 +514,8 @@ class Store:
         self.lock_timeout = lock_timeout
         self.backups_kept = backups_kept
         self._archives: dict[str, DataFile] = {}
+        # Each archive's time in brief (start, minutes by entry), while the file is unchanged.
+        self._archived_time: dict[str, tuple[Signature | None, dict[str, tuple[str, int]]]] = {}
         self._mutex = threading.RLock()  # guards the cached tables; held only briefly
         self._writer = threading.Lock()  # one writer thread at a time in this process
         self._lock_owner: int | None = None  # the thread that holds the file lock
@@ -747,6 +771,64 @@ class Store:
         ]
         return [Request.from_doc(int(key), doc) for key, doc in kept.items()], entries
 
+    def first_day(self) -> date | None:
+        """The day recording began: the earliest moment anything recorded happened (a request
+        coming in, time starting), from the archives' index and the hot data."""
+        with self._mutex:
+            hot = self.hot.load() or new_tables("hot")
+            index = hot["meta"]["1"].get("archive_index", {})
+            moments = [brief["span"][0] for brief in index.values() if brief.get("span", [""])[0]]
+            moments += [doc["events"][0]["at"] for doc in hot["requests"].values()]
+            moments += [doc["start"] for doc in hot["time"].values()]
+        return date.fromisoformat(min(moments)[:10]) if moments else None
+
+    def logged_minutes(self, start: datetime, end: datetime) -> int:
+        """The minutes of the time that started in [start, end), the archives' included (the
+        hot data wins). An archive's come from its minutes by day in the index while the file
+        is as the archival wrote it, no copy brought back into the hot data waits to be taken
+        out of it, and each of its days lies wholly in or out of [start, end). Else it is
+        read, once while it is unchanged on disk, and only its starts and minutes are kept:
+        the status line asks this after every change."""
+        first, last = start.isoformat(), end.isoformat()
+        indexed = 0
+        with self._mutex:
+            hot = self.hot.load() or new_tables("hot")
+            meta = hot["meta"]["1"]
+            index, pending = meta.get("archive_index", {}), meta.get("unarchived") or {}
+            times = {key: (doc["start"], doc["minutes"]) for key, doc in hot["time"].items()}
+            for month in self.archive_months():
+                entry = index.get(month, {})
+                earliest, latest = entry.get("span", ["", last])
+                if latest < first or earliest >= last:
+                    continue
+                path = self.archive_file(month).path
+                days = {day: _in_span(day, start, end) for day in entry.get("minutes", {})}
+                whole = month not in pending and entry.get("file") == list(signature(path) or ())
+                if whole and "minutes" in entry and None not in days.values():
+                    indexed += sum(minutes for day, minutes in entry["minutes"].items() if days[day])
+                    continue
+                known, brief_times = self._archived_time.get(month, (None, {}))
+                current = signature(path)
+                if known is None or known != current:
+                    docs = self._time_of(path)
+                    brief_times = {key: (doc["start"], doc["minutes"]) for key, doc in docs.items()}
+                    self._archived_time[month] = (current, brief_times)
+                for key, item in brief_times.items():
+                    times.setdefault(key, item)
+        return indexed + sum(minutes for begun, minutes in times.values() if first <= begun < last)
+
+    def _time_of(self, path: Path) -> dict[str, Any]:
+        """An archive's time documents, checked as read_tables checks them; its requests are
+        not (a school year's sum reads a dozen archives for their time alone). Anything amiss
+        is said as read_tables says it."""
+        try:
+            tables = orjson.loads(read_no_link(path))
+            if schema_of(tables) == SCHEMA_VERSION and misshapen({"time": tables["time"]}) is None:
+                return tables["time"]
+        except (orjson.JSONDecodeError, LookupError, TypeError):
+            pass
+        return read_tables(path, self.problem)["time"]
+
     def meta(self) -> dict[str, Any]:
         """The hot data's counters and marks, as read now."""
         with self._mutex:
@@ -756,6 +838,19 @@ class Store:
         """What the newest action that can be undone was, in brief (see `Transaction`)."""
         with self._mutex:
             return newest_undo(self.hot.load() or new_tables("hot"))
+
+    def stored(self, since_month: str | None = None) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+        """The requests and time as stored, unparsed: of the archives of `since_month` and
+        later (oldest first), or without it of the hot data. Copied (not deeply: a write
+        replaces documents, it does not change them) under the lock of the cached tables,
+        which a write in another thread changes in place."""
+        with self._mutex:
+            if since_month is None:
+                files = [self.hot.load() or new_tables("hot")]
+            else:
+                months = [m for m in self.archive_months() if m >= since_month]
+                files = [self.archive_file(m).load() or new_tables("archive") for m in months]
+            return [(dict(tables["requests"]), dict(tables["time"])) for tables in files]
 
     def version(self) -> tuple[Signature | None, Signature | None]:
         """What the hot data's files look like on disk now. It changes with every write, by

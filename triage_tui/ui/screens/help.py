@@ -37,9 +37,9 @@ class HelpScreen(ModalScreen[None]):
             style="dim",
         )
         keys: dict[str, list[str]] = {}  # what it does: the keys that do it, as bound now
-        for _, binding, _, _ in active(self.beneath):
+        for node, binding, _, _ in active(self.beneath):
             if binding.id:  # ours; not Textual's own
-                keys.setdefault(description(t, binding), []).append(self.app.get_key_display(binding))
+                keys.setdefault(description(t, binding, node), []).append(self.app.get_key_display(binding))
         items = [(", ".join(dict.fromkeys(bound)), what) for what, bound in keys.items()]
         width = max((len(key) for key, _ in items), default=0) + 2
         half = (len(items) + 1) // 2  # two columns: every key in sight at 80×24 too

@@ -134,7 +134,7 @@ class QueueScreen(RequestActions, Screen):
     @work(thread=True, group="queue")
     def read_queue(self) -> None:
         try:
-            self.post_message(self.Loaded(self.caseload.day_queue()))
+            self.post_message(self.Loaded(self.caseload.day_queue(forecast=True)))
         except (TriageError, StoreError) as e:
             self.post_message(self.LoadFailed(e))
 
@@ -309,7 +309,9 @@ class QueueScreen(RequestActions, Screen):
 
         def acted(*args: Any) -> Done:
             done = action(*args)
-            return replace(done, queue=self.caseload.day_queue()) if isinstance(done, Done) else done
+            if not isinstance(done, Done):
+                return done
+            return replace(done, queue=self.caseload.day_queue(forecast=True))
 
         return acted
 

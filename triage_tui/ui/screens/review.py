@@ -1,4 +1,5 @@
-"""The weekly review: what got pushed aside, where the time went, and the last eight weeks."""
+"""The weekly review: what got pushed aside, where the time went, and the last eight weeks; and
+the same for a term or a school year, month by month (`p` steps from one view to the next)."""
 
 from __future__ import annotations
 
@@ -18,27 +19,48 @@ from textual.worker import get_current_worker
 
 from ...caseload import Caseload
 from ...core.errors import TriageError
+from ...core.forecast import HISTORY_WEEKS
 from ...core.model import ACTIVITIES, URGENCIES
-from ...core.review import QUIET_SCHOOL_DAYS, TimeSpent, Week, WeeklyReview
+from ...core.review import QUIET_SCHOOL_DAYS, PeriodReview, TimeSpent, Week, WeeklyReview
 from ...core.text import printable
+from ...core.year import Period
 from ...i18n import Messages
-from ...present import breach_state, follow_up_state, quiet_state, still_open_state
+from ...present import (
+    balance,
+    breach_state,
+    follow_up_state,
+    forecast_basis,
+    forecast_lines,
+    forecast_status,
+    forecast_verdict,
+    long_wait_state,
+    period_name,
+    plan_name,
+    plan_points,
+    quiet_state,
+    signed,
+    still_open_state,
+)
 from ...store import StoreError
+from ..keys import key_of
 from ..text import literal
 from ..watcher import DataChanged
 from ..widgets.keybar import KeyBar
 
 TREND_WEEKS = 8
+PERIOD_ROWS = 20  # of each kind of request, in the list of a term or school year
 BAR_WIDTH = 20
 SHORT_BELOW = 30  # rows
-KIND_STYLES = {"breach": "bold red", "slip": "bold red", "follow_up_late": "red", "quiet": "dark_orange3"}
+Row = tuple[str, int, str, str | None, date | None, str]  # kind, id, pupil, urgency, date, detail
+KIND_STYLES = {"breach": "bold red", "slip": "bold red", "follow_up_late": "red", "quiet": "dark_orange3",
+               "at_risk": "bold dark_orange3"}  # fmt: skip
 
 
 class ReviewScreen(Screen[None]):
     @dataclass
     class Loaded(Message):
-        week: Week
-        review: WeeklyReview
+        week: Week | Period  # what is reviewed: a week, a term or a school year
+        review: WeeklyReview | PeriodReview
 
     @dataclass
     class TrendLoaded(Message):
@@ -52,6 +74,7 @@ class ReviewScreen(Screen[None]):
     BINDINGS = [
         Binding("left_square_bracket", "step(-1)", "Previous week", key_display="[", id="previous_week"),
         Binding("right_square_bracket", "step(1)", "Next week", key_display="]", id="next_week"),
+        Binding("p", "period", "Week/term/year", id="period"),
         Binding("enter", "open", "Open", show=False, id="open"),
         Binding("escape,q", "app.pop_screen", "Back", id="back"),
         Binding("w", "app.pop_screen", "Week", show=False, id="review"),  # the key that opened it
@@ -63,7 +86,8 @@ class ReviewScreen(Screen[None]):
         self.caseload = caseload
         self.t = t
         self.week = week or Week.of(caseload.now().date())
-        self.review: WeeklyReview | None = None  # the one shown, made again for a new size
+        self.period: Period | None = None  # the term or school year shown, instead of the week
+        self.review: WeeklyReview | PeriodReview | None = None  # the one shown, made again for a new size
 
     def compose(self) -> ComposeResult:
         yield Label("", id="review-title")
@@ -71,12 +95,15 @@ class ReviewScreen(Screen[None]):
             yield Static("", id="review-summary")
             with Vertical(id="review-right"):
                 yield Static("", id="review-time")
-                yield Label(self.t("review.trend", weeks=TREND_WEEKS), classes="review-heading")
+                trend = self.t("review.trend", weeks=TREND_WEEKS)
+                yield Label(trend, id="review-trend", classes="review-heading")
                 for name in ("received", "met", "minutes"):
                     with Horizontal(classes="trend"):
                         yield Label(self.t(f"review.trend.{name}"), classes="trend-label")
                         yield Label("", id=f"trend-{name}", classes="trend-bars")
                         yield Label("", id=f"trend-{name}-value", classes="trend-value")
+                yield Static("", id="review-forecast-brief")
+        yield Static("", id="review-forecast")
         table = DataTable(cursor_type="row", zebra_stripes=True, id="review-requests")
         for column in ("what", "id", "pupil", "urgency", "due", "detail"):
             table.add_column(self.t(f"review.col.{column}"), key=column)
@@ -88,29 +115,74 @@ class ReviewScreen(Screen[None]):
 
     @on(DataChanged)
     def data_changed(self) -> None:
-        self.load(self.week)
+        self.load(self.period or self.week)
 
-    def action_step(self, weeks: int) -> None:
-        week = self.week.step(weeks)
-        if week > Week.of(self.caseload.now().date()):
+    def action_step(self, count: int) -> None:
+        """The week (term, school year) before or after, up to the one under way."""
+        today = self.caseload.now().date()
+        if self.period is not None:
+            period = self.period.step(count)
+            if period.first > today:
+                self.notify(self.t("review.no_future_period"), severity="warning")
+            else:
+                self.show_period(period)
+            return
+        week = self.week.step(count)
+        if week > Week.of(today):
             self.notify(self.t("review.no_future"), severity="warning")
             return
         self.show_week(week)
 
+    def action_period(self) -> None:
+        """From the week to its term, to its school year, and back to the week."""
+        if self.period is None:
+            self.show_period(Period.of(self.week.monday, term=True))
+        elif self.period.term is not None:
+            self.show_period(Period(self.period.year))
+        else:
+            self.show_week(self.week)
+
+    def key_word(self, action: str) -> str | None:
+        """`[` and `]` step terms or school years while one is shown (see KeyBar)."""
+        if self.period is None or action not in ("previous_week", "next_week"):
+            return None
+        return f"key.{action.split('_')[0]}_{'term' if self.period.term else 'year'}"
+
     def show_week(self, week: Week) -> None:
-        self.week = week
+        self.week, self.period = week, None
         t = self.t
         title = t("review.heading", number=week.number, year=week.year,
                   monday=t.day(week.monday), sunday=t.day(week.sunday))  # fmt: skip
         self.query_one("#review-title", Label).update(title)
+        self.query_one("#review-trend", Label).update(t("review.trend", weeks=TREND_WEEKS))
+        self.remove_class("-period")
+        self.refresh_bindings()  # `[` and `]` step weeks again
         self.load(week)
 
+    def show_period(self, period: Period) -> None:
+        self.period = period
+        t = self.t
+        name = period_name(t, period)
+        title = t("review.period_heading", period=name[:1].upper() + name[1:], first=t.date(period.first),
+                  last=t.date(period.last))  # fmt: skip
+        self.query_one("#review-title", Label).update(title)
+        self.query_one("#review-trend", Label).update(t("review.months"))
+        self.add_class("-period")
+        self.refresh_bindings()
+        self.load(period)
+
     @work(thread=True, exclusive=True, group="review")
-    def load(self, week: Week) -> None:
+    def load(self, week: Week | Period) -> None:
         """The week's review, then the eight weeks of the trend: a moment on years of data,
-        so off the event loop. The review is shown as soon as it is ready."""
+        so off the event loop. The review is shown as soon as it is ready. A term's or a
+        school year's review brings its months."""
         worker = get_current_worker()
         try:
+            if isinstance(week, Period):
+                review: WeeklyReview | PeriodReview = self.caseload.period_review(week)
+                if not worker.is_cancelled:
+                    self.post_message(self.Loaded(week, review))
+                return
             review = self.caseload.review(week)
             if worker.is_cancelled:
                 return
@@ -125,17 +197,24 @@ class ReviewScreen(Screen[None]):
 
     @on(Loaded)
     def show_review(self, message: Loaded) -> None:
-        if message.week != self.week:
+        if message.week != (self.period or self.week):
             return
         self.review = message.review
         self.show_numbers(message.review)
         self.show_requests(message.review)
+        if isinstance(message.review, PeriodReview):
+            self.set_class(False, "-this-week")  # no forecast
+            self.show_months(message.review)
+        else:
+            self.show_forecast(message.review)
 
     def on_resize(self) -> None:
         if self.review is not None:
             self.show_numbers(self.review)
+            if isinstance(self.review, WeeklyReview):
+                self.show_forecast(self.review)
 
-    def show_numbers(self, review: WeeklyReview) -> None:
+    def show_numbers(self, review: WeeklyReview | PeriodReview) -> None:
         """The summary, and beside it where the time went, in the room the summary leaves:
         nothing wraps, in either language, from 80 columns up."""
         summary = self.summary(review)
@@ -145,9 +224,31 @@ class ReviewScreen(Screen[None]):
         box.styles.width = width
         box.update(summary)
         room = self.app.size.width - 2 - width  # the screen's padding, and the summary
-        self.query_one("#review-time", Static).update(self.time_split(review.time, room))
+        time = self.time_split(review.time, room) + self.hours(review, room)
+        self.query_one("#review-time", Static).update(time)
 
-    def summary(self, review: WeeklyReview) -> Text:
+    def hours(self, review: WeeklyReview | PeriodReview, room: int) -> Text:
+        """The balance, the school year's so far (unless that is what is shown; in short when
+        room is short), the plan."""
+        t = self.t
+        text = Text(t("review.balance", balance=balance(t, review.time.balance_minutes)) + "\n")
+        year = review.year_to_date
+        if isinstance(review, WeeklyReview) or review.period.term == "spring":
+            logged, contract = t.minutes(year.logged_minutes), t.minutes(year.contract_minutes)
+            said = balance(t, year.balance_minutes)
+            line = t("review.year_balance", logged=logged, contract=contract, balance=said)
+            if cell_len(line) > room:
+                line = t("review.year_balance_short", balance=signed(t, year.balance_minutes))
+            text.append(line + "\n", style="dim")
+        for name, share in review.plan.items():
+            actual = "–" if share.actual_pct is None else t.number(share.actual_pct)
+            gap = "" if share.gap_pct is None else f", {plan_points(t, share.gap_pct)}"
+            planned = t.number(share.planned_pct)
+            line = t("review.plan", name=plan_name(t, name), planned=planned, actual=actual, gap=gap)
+            text.append(line + "\n", style="dim")
+        return text
+
+    def summary(self, review: WeeklyReview | PeriodReview) -> Text:
         t = self.t
         gap = "" if self.app.size.height < SHORT_BELOW else "\n"
         text = Text()
@@ -172,7 +273,8 @@ class ReviewScreen(Screen[None]):
         text.append(f"  {t('review.follow_ups_late')}: ")
         met = t("review.met", met=late, due=len(review.follow_ups))
         text.append(met + "\n", style="bold red" if late else "")
-        text.append(f"  {t('review.open_at_end')}: {len(review.open_at_end)}\n")
+        still_open = "review.open_at_end" if isinstance(review, WeeklyReview) else "review.open_at_period_end"
+        text.append(f"  {t(still_open)}: {len(review.open_at_end)}\n")
         quiet = len(review.quiet_cases)
         text.append(gap + t("review.before_acute") + "\n", style="bold")
         text.append(f"  {t('review.quiet_cases', days=QUIET_SCHOOL_DAYS)}: ")
@@ -202,12 +304,41 @@ class ReviewScreen(Screen[None]):
             text.append(t("review.direct", share=round(100 * spent.direct_share)) + "\n", style="dim")
         return text
 
-    def show_requests(self, review: WeeklyReview) -> None:
+    def show_forecast(self, review: WeeklyReview) -> None:
+        """The week under way's forecast (a past week has none): the work against the time
+        left, what may slip, and how it was worked out from which medians (those it uses; the
+        report gives all). Below 30 rows only its line of the queue's status bar, beside the
+        time split, so the list keeps its rows."""
+        t, forecast = self.t, review.forecast
+        self.set_class(review.week == Week.of(self.caseload.now().date()), "-this-week")
+        box = self.query_one("#review-forecast", Static)
+        brief = self.query_one("#review-forecast-brief", Static)
+        text = Text(t("report.h.forecast"), style="bold")
+        if forecast is None:
+            text.append(" " + t("forecast.none", weeks=HISTORY_WEEKS))
+            box.update(text)
+            brief.update(t("forecast.none", weeks=HISTORY_WEEKS))
+            return
+        slipping = "bold dark_orange3" if forecast.at_risk else ""
+        brief.update(Text(forecast_status(t, forecast), style=slipping))
+        work, *how = forecast_lines(t, forecast)
+        text.append(" " + work + "\n")
+        ids = ", ".join(f"#{request_id}" for request_id in forecast.at_risk)
+        text.append(forecast_verdict(t, forecast) + (f" {ids}" if ids else ""), style=slipping)
+        heading, first_contact, _, follow_up = forecast_basis(t, forecast.basis)
+        text.append("\n" + " ".join(how), style="dim")
+        text.append(f"\n{heading} {first_contact}; {follow_up}", style="dim")
+        box.update(text)
+
+    def show_requests(self, review: WeeklyReview | PeriodReview) -> None:
         """The requests to look at: missed targets, slips, next steps, quiet cases, and the
         longest waiting."""
         t = self.t
         table = self.query_one("#review-requests", DataTable)
         table.clear()
+        if isinstance(review, PeriodReview):
+            self.show_period_requests(review, table)
+            return
         rows: list[tuple[str, int, str, str | None, date | None, str]] = []
         for b in review.breaches:
             rows.append(("breach", b.id, b.pupil, b.urgency, b.due, breach_state(t, b)))
@@ -226,8 +357,40 @@ class ReviewScreen(Screen[None]):
             rows.append((kind, f.id, f.pupil, None, f.next_step, follow_up_state(t, f)))
         for q in review.quiet_cases:
             rows.append(("quiet", q.id, q.pupil, None, q.next_step, quiet_state(t, q)))
+        if review.forecast is not None:  # what may slip this week, in queue order
+            still_open = {o.id: o for o in review.open_at_end}
+            for need in review.forecast.queue:
+                o = still_open.get(need.id)
+                if need.id in review.forecast.at_risk and o is not None:
+                    detail = t("review.needs", time=t.minutes(need.minutes))
+                    rows.append(("at_risk", o.id, o.pupil, o.urgency, need.action_date, detail))
         for o in review.open_at_end[:20]:
             rows.append(("waiting", o.id, o.pupil, o.urgency, o.due, still_open_state(t, o)))
+        self.add_rows(table, rows)
+
+    def show_period_requests(self, review: PeriodReview, table: DataTable) -> None:
+        """A term's or school year's: too many to list them all (the summary counts them),
+        so the worst of each kind: targets missed by the most, late next steps, the quiet
+        cases, those who waited longest, and those still open."""
+        t = self.t
+        rows: list[Row] = []
+        breaches = sorted(review.breaches, key=lambda b: (b.handled is not None, -(b.school_days_late or 0)))
+        for b in breaches[:PERIOD_ROWS]:
+            rows.append(("breach", b.id, b.pupil, b.urgency, b.due, breach_state(t, b)))
+        late = sorted((f for f in review.follow_ups if not f.on_time),
+                      key=lambda f: (f.contact is not None, -(f.school_days_late or 0)))  # fmt: skip
+        for f in late[:PERIOD_ROWS]:
+            rows.append(("follow_up_late", f.id, f.pupil, None, f.next_step, follow_up_state(t, f)))
+        for q in review.quiet_cases:
+            rows.append(("quiet", q.id, q.pupil, None, q.next_step, quiet_state(t, q)))
+        for w in review.longest_waits:
+            rows.append(("long_wait", w.id, w.pupil, w.urgency, w.came_in, long_wait_state(t, w)))
+        for o in review.open_at_end[:PERIOD_ROWS]:
+            rows.append(("waiting", o.id, o.pupil, o.urgency, o.due, still_open_state(t, o)))
+        self.add_rows(table, rows)
+
+    def add_rows(self, table: DataTable, rows: list[Row]) -> None:
+        t = self.t
         for number, (kind, request_id, pupil, urgency, due, detail) in enumerate(rows):
             table.add_row(
                 Text(t(f"review.kind.{kind}"), style=KIND_STYLES.get(kind, "")),
@@ -243,8 +406,24 @@ class ReviewScreen(Screen[None]):
     def trend_loaded(self, message: TrendLoaded) -> None:
         self.show_trend(message.week, message.reviews)
 
+    def show_months(self, review: PeriodReview) -> None:
+        """The trend of a term or school year: its months so far, beside its totals."""
+        months = review.months
+        decided = [m.targets_due - m.targets_pending for m in months]
+        series = {
+            "received": [m.received for m in months],
+            "met": [100 * m.targets_met / d if d else None for m, d in zip(months, decided, strict=True)],
+            "minutes": [m.logged_minutes for m in months],
+        }
+        for name, values in series.items():
+            self.query_one(f"#trend-{name}", Label).update(bars(values))
+        self.query_one("#trend-received-value", Label).update(str(sum(review.received.values())))
+        met = _met_share(review)
+        self.query_one("#trend-met-value", Label).update("–" if met is None else f"{met:.0f} %")
+        self.query_one("#trend-minutes-value", Label).update(self.t.minutes(review.time.total_minutes))
+
     def show_trend(self, week: Week, reviews: list[WeeklyReview]) -> None:
-        if week != self.week:
+        if week != self.week or self.period is not None:
             return
         series = {
             "received": [sum(r.received.values()) for r in reviews],
@@ -267,6 +446,12 @@ class ReviewScreen(Screen[None]):
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value or ""
         self.app.open_request(int(key.split(":")[1]))  # type: ignore[attr-defined]
 
+    def help_notes(self) -> str:
+        """What help says under the keys: the views, and what the balance is."""
+        keys = {name: key_of(self, action) for name, action in
+                (("period", "period"), ("previous", "previous_week"), ("next", "next_week"))}  # fmt: skip
+        return self.t("help.review", **keys)
+
     def action_help(self) -> None:
         from .help import HelpScreen
 
@@ -288,7 +473,7 @@ def bars(values: list[float | None]) -> Text:
     return text
 
 
-def _met_share(review: WeeklyReview) -> float | None:
+def _met_share(review: WeeklyReview | PeriodReview) -> float | None:
     """Targets reached as a share of those decided (reached, or passed without contact)."""
     targets = review.targets.values()
     decided = sum(t.due - t.pending for t in targets)

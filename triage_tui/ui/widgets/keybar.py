@@ -28,9 +28,13 @@ URGENCY = ("now", "tomorrow", "later")  # shown as one, "1 2 3 Urgency", when ro
 GAP = "  "
 
 
-def description(t: Messages, binding: Binding) -> str:
-    """What a binding does, in the user's language (Textual's own bindings keep theirs)."""
-    return t(f"key.{binding.id}") if binding.id and t.has(f"key.{binding.id}") else binding.description
+def description(t: Messages, binding: Binding, node: object = None) -> str:
+    """What a binding does, in the user's language (Textual's own bindings keep theirs). The
+    widget that binds it may say it as it stands now, with `key_word(id)`: a catalog key, or
+    None (the review's `[` and `]` step terms or school years when it shows one)."""
+    word = getattr(node, "key_word", None)
+    key = (word(binding.id) if word and binding.id else None) or f"key.{binding.id}"
+    return t(key) if binding.id and t.has(key) else binding.description
 
 
 class KeyBar(Static):
@@ -58,11 +62,11 @@ class KeyBar(Static):
     def keys(self) -> list[tuple[str, str, str]]:
         """(binding id, key as shown, description) of the bindings to show, once each."""
         shown, seen = [], set()
-        for _, binding, enabled, _ in active(self.screen):
+        for node, binding, enabled, _ in active(self.screen):
             if binding.show and enabled and binding.action not in seen:
                 seen.add(binding.action)
                 key = self.app.get_key_display(binding)
-                shown.append((binding.id or "", key, description(self.t, binding)))
+                shown.append((binding.id or "", key, description(self.t, binding, node)))
         return shown
 
     def show_keys(self) -> None:
