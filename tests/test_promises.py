@@ -89,7 +89,7 @@ def test_every_data_file_and_backup_opens_as_a_tinydb_database(tmp_path: Path, c
     backup = caseload.store.backups()[-1]
     tables = {
         "history-2026-11.json": {"meta", "requests", "time"},
-        "triage.json": {"meta", "requests", "time", "undo"},
+        "triage.json": {"meta", "requests", "time", "undo", "archive_minutes"},
     }
     for path in (tmp_path / "data" / "history-2026-11.json", backup / "triage.json"):
         with TinyDB(path, access_mode="r") as db:

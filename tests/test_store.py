@@ -691,7 +691,6 @@ def test_schema_1_archives_of_school_years_become_archives_of_months(tmp_path: P
     assert meta["schema"] == 3 and "archive_spans" not in meta
     assert meta["archive_index"]["2026-01"] == {
         "span": ["2025-12-15T09:00:00", "2026-01-05T10:00:00"], "requests": [2, 2], "time": [2, 2],
-        "minutes": {"2026-01-04": 20},  # by the day the time started, for a school year's sum
     }  # fmt: skip
     assert (folder / "triage.journal").read_bytes() == b""  # folded into the new checkpoint
     requests, entries = store.everything()

@@ -239,8 +239,8 @@ def test_the_store_sums_the_archived_time_as_all_the_data_does(tmp_path: Path) -
     for first, last in spans:
         assert caseload.store.logged_minutes(first, last) == expected(first, last) > 0
     # Whole days came from the index; the span cut at noon read the archives with time that day.
-    index = caseload.store.meta()["archive_index"]
-    cut = {month for month, brief in index.items() if "2026-03-02" in brief["minutes"]}
+    index = caseload.store.hot.load()["archive_minutes"]
+    cut = {month for month, known in index.items() if "2026-03-02" in known["days"]}
     assert set(caseload.store._archived_time) == cut and "2026-03" in cut and len(cut) < len(index) / 4
     # Time logged now lands in the hot data, and is counted once; so does the time of a
     # request brought back out of its archive (to log more on it), which rewrites the archive.

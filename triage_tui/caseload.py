@@ -199,24 +199,39 @@ class Caseload:
     ) -> TimeEntry:
         """Log time. Without `start`, the time is taken to have just been spent. With
         `next_step`, the request's next planned action is set too, in the same action."""
-        if not 1 <= minutes <= 24 * 60:
-            raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
+        self._check_span(None, minutes)
         offset = None
         if start is None:  # `minutes` of real time ago, a change of clock between included
             begun = (aware(self.now(), None) - timedelta(minutes=minutes)).astimezone()
             start, offset = begun.replace(tzinfo=None), begun.utcoffset()
         else:
             start = self._moment(start)
-        if start + timedelta(minutes=minutes) > self.now() + timedelta(minutes=1):
-            raise TriageError(
-                f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at",
-                "ends_after_now", minutes=minutes, start=start,
-            )  # fmt: skip
+        self._check_span(start, minutes)
         with self.store.transaction(self.now().date()) as tx:
             entry = self._log(tx, start, minutes, activity, request_id, note, offset)
             self._then_next_step(tx, entry, next_step)
             tx.undo = {"action": "log", "entry": entry.id, "minutes": minutes, "id": request_id}
             return entry
+
+    def _check_span(self, start: datetime | None, minutes: int) -> None:
+        """A duration of 1 minute to 24 hours that (from `start`, if given) ends by now."""
+        if not 1 <= minutes <= 24 * 60:
+            raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
+        if start is not None and start + timedelta(minutes=minutes) > self.now() + timedelta(minutes=1):
+            raise TriageError(
+                f"{minutes} min from {start:%H:%M} would end after now; check the duration or --at",
+                "ends_after_now", minutes=minutes, start=start,
+            )  # fmt: skip
+
+    @staticmethod
+    def _recent_entry(tx: Any, entry_id: int) -> TimeEntry:
+        entry = tx.time_entry(entry_id)
+        if entry is None:
+            raise TriageError(
+                f"there is no recent time entry {entry_id}; `triage show ID` lists a request's time",
+                "no_time_entry", id=entry_id,
+            )  # fmt: skip
+        return entry
 
     def _then_next_step(self, tx: Any, entry: TimeEntry | None, step: date | None) -> None:
         """The next step planned at a contact, recorded as of its end (or the request's
@@ -258,12 +273,7 @@ class Caseload:
         """Take back time logged by mistake (a wrong duration, a double entry). Only recent
         time can be taken back: what the archives hold has been through weekly reviews."""
         with self.store.transaction(self.now().date()) as tx:
-            entry = tx.time_entry(entry_id)
-            if entry is None:
-                raise TriageError(
-                    f"there is no recent time entry {entry_id}; `triage show ID` lists a request's time",
-                    "no_time_entry", id=entry_id,
-                )  # fmt: skip
+            entry = self._recent_entry(tx, entry_id)
             tx.remove_time(entry_id)
             tx.undo = {"action": "unlog", "entry": entry_id, "minutes": entry.minutes, "id": entry.request_id}
         return entry
@@ -283,22 +293,10 @@ class Caseload:
         (None or empty: none), checked as logging is. An overlap is saved all the same;
         `overlaps` names it."""
         with self.store.transaction(self.now().date()) as tx:
-            old = tx.time_entry(entry_id)
-            if old is None:
-                raise TriageError(
-                    f"there is no recent time entry {entry_id}; `triage show ID` lists a request's time",
-                    "no_time_entry", id=entry_id,
-                )  # fmt: skip
+            old = self._recent_entry(tx, entry_id)
             new_start = old.start if start is None else self._moment(start)
             new_minutes = old.minutes if minutes is None else minutes
-            if not 1 <= new_minutes <= 24 * 60:
-                raise TriageError("a duration is 1 minute to 24 hours", "duration_range")
-            if new_start + timedelta(minutes=new_minutes) > self.now() + timedelta(minutes=1):
-                raise TriageError(
-                    f"{new_minutes} min from {new_start:%H:%M} would end after now; "
-                    "check the duration or --at",
-                    "ends_after_now", minutes=new_minutes, start=new_start,
-                )  # fmt: skip
+            self._check_span(new_start, new_minutes)
             new_activity = old.activity if activity is None else ops.check_activity(activity)
             linked = old.request_id if request_id is UNCHANGED else request_id
             assert not isinstance(linked, Keep)

@@ -356,6 +356,7 @@ class Transaction:
             archive["requests"].update(requests)
             archive["time"].update(entries)
             index[month] = brief(archive)
+            self._set("archive_minutes", month, {"days": minutes_by_day(archive)})
             for key in requests:
                 self.tables["requests"].pop(key)
             for key in entries:
@@ -381,12 +382,11 @@ class Transaction:
             self._record_undo()
         for month in sorted(self._changed_archives):
             self._store.archive_file(month).save(self._archives[month])
-        if self._changed_archives:  # the index's minutes of each hold while the file is as written
-            index = dict(self.index)
-            for month in self._changed_archives & set(index):
-                written = signature(self._store.archive_file(month).path)
-                index[month] = index[month] | {"file": list(written or ())}
-            self.set_meta(archive_index=index)
+        # An archive's minutes by day hold while the file is as written now (its signature).
+        for month in self._changed_archives & set(self.tables.get("archive_minutes", {})):
+            written = signature(self._store.archive_file(month).path)
+            known = self.tables["archive_minutes"][month]
+            self._set("archive_minutes", month, known | {"file": list(written or ())})
         if self._unarchived:
             self.set_meta(unarchived=self._unarchived)
         hot = self._store.hot
@@ -423,23 +423,27 @@ def _in_span(day: str, start: datetime, end: datetime) -> bool | None:
     return False if after <= start or end <= begin else None
 
 
+def minutes_by_day(archive: Tables) -> dict[str, int]:
+    """An archive's minutes of time by the day they started, kept in the hot data's
+    `archive_minutes` (a school year's sum need not read a dozen archives; see
+    `Store.logged_minutes`). Apart from the meta, which every action writes."""
+    minutes: dict[str, int] = {}
+    for doc in archive["time"].values():
+        minutes[doc["start"][:10]] = minutes.get(doc["start"][:10], 0) + doc["minutes"]
+    return minutes
+
+
 def brief(archive: Tables) -> dict[str, Any]:
     """An archive in brief, for the hot data's index: the first and last moment (or due
-    date) in it, the lowest and highest request and time entry ids, and its minutes of time
-    by the day they started (a school year's sum need not read a dozen archives; see
-    `Store.logged_minutes`)."""
+    date) in it, and the lowest and highest request and time entry ids."""
     moments = [
         m for doc in archive["requests"].values() for e in doc["events"] for m in (e["at"], *_days(e)) if m
     ]
     moments += [doc["start"] for doc in archive["time"].values()]
     ids = {table: [int(k) for k in archive[table]] for table in ("requests", "time")}
-    minutes: dict[str, int] = {}
-    for doc in archive["time"].values():
-        minutes[doc["start"][:10]] = minutes.get(doc["start"][:10], 0) + doc["minutes"]
     return {
         "span": [min(moments, default=""), max(moments, default="")],
         **{table: [min(keys, default=0), max(keys, default=0)] for table, keys in ids.items()},
-        "minutes": minutes,
     }
 
 
@@ -795,6 +799,7 @@ class Store:
             hot = self.hot.load() or new_tables("hot")
             meta = hot["meta"]["1"]
             index, pending = meta.get("archive_index", {}), meta.get("unarchived") or {}
+            by_day = hot.get("archive_minutes", {})
             times = {key: (doc["start"], doc["minutes"]) for key, doc in hot["time"].items()}
             for month in self.archive_months():
                 entry = index.get(month, {})
@@ -802,10 +807,11 @@ class Store:
                 if latest < first or earliest >= last:
                     continue
                 path = self.archive_file(month).path
-                days = {day: _in_span(day, start, end) for day in entry.get("minutes", {})}
-                whole = month not in pending and entry.get("file") == list(signature(path) or ())
-                if whole and "minutes" in entry and None not in days.values():
-                    indexed += sum(minutes for day, minutes in entry["minutes"].items() if days[day])
+                known_days = by_day.get(month, {})
+                days = {day: _in_span(day, start, end) for day in known_days.get("days", {})}
+                whole = month not in pending and known_days.get("file") == list(signature(path) or ())
+                if whole and "days" in known_days and None not in days.values():
+                    indexed += sum(minutes for day, minutes in known_days["days"].items() if days[day])
                     continue
                 known, brief_times = self._archived_time.get(month, (None, {}))
                 current = signature(path)
