@@ -98,10 +98,10 @@ class Scrubber:
                 changed |= self._put(docs, table, key)
         for record in (tables.get("undo") or {}).values():
             before = record.get("before") if isinstance(record, dict) else None
-            for table, key in self.by_doc:
-                docs = before.get(table) if isinstance(before, dict) else None
-                if isinstance(docs, dict) and docs.get(key) is not None:
-                    changed |= self._put(docs, table, key, gone=None)
+            for table, docs in before.items() if isinstance(before, dict) else ():
+                for key in [k for k in docs if (table, k) in self.by_doc] if isinstance(docs, dict) else ():
+                    if docs[key] is not None:
+                        changed |= self._put(docs, table, key, gone=None)
         return changed
 
     def _put(self, docs: dict[str, Any], table: str, key: str, gone: Any = GONE) -> bool:
