@@ -108,7 +108,8 @@ def test_linked_time_before_the_request_came_in_is_refused(caseload: Caseload, c
     assert (code, out) == (2, "")
     assert err == (
         "triage: request 1 came in at 2026-11-26 09:00, after this time starts; "
-        "if it came in earlier, record it with `add --at`\n"
+        'if it came in earlier, record that: `add --at`, or in the app\'s add form "Came in" '
+        "(u takes back the add)\n"
     )
     assert {p: p.read_bytes() for p in folder.rglob("*") if p.is_file()} == files
     with pytest.raises(TriageError, match="came in at 2026-11-26 09:00"):
@@ -133,4 +134,5 @@ def test_the_refusal_is_in_norwegian_too(caseload: Caseload, capsys, monkeypatch
         "08:50",
     )
     assert (code, err) == (2, "triage: #1 kom inn tor 26.11 09:00, etter at denne tiden starter; "
-                              "kom den inn tidligere, registrer den med «add --at»\n")  # fmt: skip
+                              "kom den inn tidligere, registrer det: «add --at», eller «Kom inn» i skjemaet "
+                              "for ny henvendelse i appen (u angrer registreringen)\n")  # fmt: skip

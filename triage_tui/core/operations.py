@@ -268,7 +268,8 @@ def check_after_creation(request: Request, start: datetime) -> None:
     if start < request.created:
         raise TriageError(
             f"request {request.id} came in at {request.created:%Y-%m-%d %H:%M}, after this time starts; "
-            "if it came in earlier, record it with `add --at`",
+            "if it came in earlier, record that: `add --at`, or in the app's add form \"Came in\" "
+            "(u takes back the add)",
             "time_before_request", id=request.id, created=request.created,
         )  # fmt: skip
 

@@ -589,7 +589,7 @@ MESSAGES = {
     "ago.none_since": "ingen skoledag siden",
     "cli.lost_actions": "det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handling er tapt|det som ble registrert mellom den sikkerhetskopien og journalen, fantes bare i det skadede lagringspunktet: opptil {n} handlinger er tapt",
     "undo.start_stopped": "startingen av stoppeklokka{on}, og stoppingen som førte den forrige (tidsføring {stopped})",
-    "error.time_before_request": "#{id} kom inn {created}, etter at denne tiden starter; kom den inn tidligere, registrer den med «add --at»",
+    "error.time_before_request": "#{id} kom inn {created}, etter at denne tiden starter; kom den inn tidligere, registrer det: «add --at», eller «Kom inn» i skjemaet for ny henvendelse i appen (u angrer registreringen)",
     "key.time": "Timeliste",
     "key.delete": "Slett",
     "key.previous_day": "Forrige dag",
