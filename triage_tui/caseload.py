@@ -474,12 +474,6 @@ class Caseload:
             entries = self.find(request.id)[1]
         return request.describe(entries, self.now(), self.calendar)
 
-    def time_on(self, day: date) -> list[TimeEntry]:
-        """The time that started on `day`, in order (the archives' too, for a day long past)."""
-        start = datetime.combine(day, datetime.min.time())
-        _, entries = self.store.around(start, start + timedelta(days=1))
-        return sorted((e for e in entries if e.start.date() == day), key=lambda e: (e.start, e.id))
-
     def recent_entries(self) -> list[TimeEntry]:
         return list(self.store.snapshot()[1].values())
 

@@ -519,7 +519,7 @@ def _warn_overlaps(caseload: Any, entry: TimeEntry, t: Messages) -> None:
 
 def _day_time(caseload: Any, day: date, as_json: bool, t: Messages) -> int:
     """`triage time`: the day's entries, each with its number (for unlog), and the total."""
-    entries = caseload.time_on(day)
+    entries, _ = caseload.day_time(day)
     total = sum(entry.minutes for entry in entries)
     if as_json:
         listed = [entry.as_json() for entry in entries]
