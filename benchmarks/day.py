@@ -166,20 +166,26 @@ class Day:
             self.term.wait_until(lambda s: "History" not in s and "Now (" in s, 5, "back")
 
 
+def morning() -> datetime:
+    """The moment the scripted day begins: ten o'clock today. A store made for it must end
+    no later, or what it holds from after ten would refuse the day's actions."""
+    return datetime.combine(date.today(), datetime.min.time()) + timedelta(hours=10)
+
+
 def open_all_day(folder: Path, command: str) -> dict[str, object]:
     """Run the scripted day on the store at `folder` (which it changes) with `command`."""
-    morning = datetime.combine(date.today(), datetime.min.time()) + timedelta(hours=10)
+    begins = morning()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "TRIAGE_"))} | {
         "TERM": "xterm-256color",
         "COLORTERM": "truecolor",
         "LANG": "C.UTF-8",
         "TRIAGE_DATA_DIR": str(folder),
-        "TRIAGE_CLOCK_OFFSET": str((morning - datetime.now()).total_seconds()),
+        "TRIAGE_CLOCK_OFFSET": str((begins - datetime.now()).total_seconds()),
     }
     term = Terminal([command], env)
     term.wait_for("q Quit", 30)
     term.pump(1.0)
-    day = Day(term, random.Random(3), morning.date())
+    day = Day(term, random.Random(3), begins.date())
     base = shown_minutes(term.text()) or 0
     writer = subprocess.Popen(
         [sys.executable, "-c", OUTSIDE_WRITER, str(folder), str(OUTSIDE), str(ACTIONS * 0.9)],
@@ -193,10 +199,10 @@ def open_all_day(folder: Path, command: str) -> dict[str, object]:
     hidden: list[tuple[float, float]] = []  # when the queue was covered (a form, a request)
     pump = term.pump
 
-    def pump_and_watch(wait: float = 0.0) -> float | None:
+    def pump_and_watch(wait: float = 0.0, until: Callable[[str], bool] | None = None) -> float | None:
         """Every piece of output is also looked at for the outside changes it shows, and for
         whether the queue (with the status line that shows them) is in sight at all."""
-        arrived = pump(wait)
+        arrived = pump(wait, until)
         if arrived is not None:
             text = term._shown()
             visible = shown_minutes(text) is not None
@@ -341,5 +347,5 @@ if __name__ == "__main__":
         if len(sys.argv) > 1:
             shutil.copytree(sys.argv[1], folder)
         else:
-            generate(folder, years=5, seed=1)
+            generate(folder, years=5, seed=1, end=min(datetime.now(), morning()))
         print(open_all_day(folder, str(Path(sys.executable).parent / "triage")))

@@ -6,12 +6,17 @@ each piece arrived, so timings do not include the emulator's own (slow) reading.
 from __future__ import annotations
 
 import queue
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 
 import pexpect
 import pyte
+
+# The reader thread stamps each piece of output as it comes. While the emulator reads (pure
+# Python, and slow), that thread would wait up to 5 ms for its turn: a twentieth of that.
+sys.setswitchinterval(0.00025)
 
 KEYS = {
     "enter": "\r",
@@ -52,9 +57,11 @@ class Terminal:
                 return
             self._pieces.put((time.monotonic(), data))
 
-    def pump(self, wait: float = 0.0) -> float | None:
+    def pump(self, wait: float = 0.0, until: Callable[[str], bool] | None = None) -> float | None:
         """Feed what the program has written so far to the emulator; the time the last piece
-        arrived, or None if there was nothing new."""
+        arrived, or None if there was nothing new. With `until`, stop at the first piece
+        after which the screen makes it hold: a frame that follows at once must not be
+        taken for the one that showed it."""
         deadline = time.monotonic() + wait
         arrived = None
         while True:
@@ -65,6 +72,8 @@ class Terminal:
             self.output += data
             self.stream.feed(data)
             self._drawn = None
+            if until is not None and until(self._shown()):
+                return arrived
             if self._pieces.empty() and time.monotonic() >= deadline:
                 return arrived
 
@@ -91,7 +100,7 @@ class Terminal:
         screen)` hold, as it arrived; fails with the screen if it never did."""
         start = time.monotonic() if since is None else since
         while True:
-            arrived = self.pump(0.002)
+            arrived = self.pump(0.002, condition)
             if condition(self._shown()):
                 return (arrived if arrived is not None else time.monotonic()) - start
             if time.monotonic() - start > timeout:

@@ -567,6 +567,41 @@ async def test_the_request_on_screen_follows_a_change_made_elsewhere(folder, clo
         assert await seen_within(pilot, 1.0, lambda: "changed in another window" in screen_text(app))
 
 
+async def test_an_action_is_read_once_and_an_outside_change_after_it_is_still_seen(
+    folder, clock, three
+) -> None:
+    """The queue an action left is read with it; the watcher's news of that same change does
+    not make the screen read it again, but news of any other change does."""
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reads = []
+        read = app.caseload.day_queue
+        app.caseload.day_queue = lambda **kw: reads.append(1) or read(**kw)  # type: ignore[method-assign]
+        await pilot.press("tab", "tab", "1")  # #3 to now
+        await settle(pilot)
+        await pilot.pause(0.6)  # the watcher has seen the change by now (it looks every 0.2 s)
+        await settle(pilot)
+        assert (lane_ids(app, "now"), len(reads)) == ([1, 3], 1)
+        shell(folder, clock).add("4D", "from another window", urgency="now", at=clock.now)
+        assert await seen_within(pilot, 1.0, lambda: lane_ids(app, "now") == [1, 3, 4])
+        assert len(reads) == 2
+
+
+async def test_a_read_that_comes_back_late_never_hides_a_newer_one(folder, clock, three) -> None:
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, QueueScreen)
+        older = await asyncio.to_thread(screen.read_now)
+        shell(folder, clock).add("4D", "added between the two reads", urgency="now", at=clock.now)
+        newer = await asyncio.to_thread(screen.read_now)
+        screen.show_read(newer)
+        screen.show_read(older)  # a slow read, begun first, comes back last
+        assert lane_ids(app, "now") == [1, 4]
+
+
 async def test_a_save_waiting_for_the_lock_leaves_the_screen_alive(folder, clock, three) -> None:
     """Another process holds the lock (a long archival, say): the form says it is saving,
     the screen keeps answering, and the save goes through once the lock is free."""

@@ -124,9 +124,9 @@ class TriageApp(App[None]):
         self.watcher.stop()
 
     @on(DataChanged)
-    def tell_every_screen(self) -> None:
+    def tell_every_screen(self, message: DataChanged) -> None:
         for screen in self.screen_stack:
-            screen.post_message(DataChanged())
+            screen.post_message(DataChanged(message.version))
 
     def record(self, action: Callable[[], Any], then: Callable[[Any], object]) -> None:
         """Run `action`, which writes to the store, off the event loop and after every action

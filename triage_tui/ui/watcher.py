@@ -5,13 +5,18 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable
+from dataclasses import dataclass
 
 from textual.message import Message
 from textual.message_pump import MessagePump
 
 
+@dataclass
 class DataChanged(Message, bubble=False):
-    """The data on disk changed: whoever shows it reads it again."""
+    """The data on disk changed, to `version`: whoever shows it reads it again, unless what
+    it shows was read at that version (after an action of its own, say)."""
+
+    version: Hashable = None
 
 
 class Watcher:
@@ -35,14 +40,16 @@ class Watcher:
         self._stop.set()
 
     def _run(self) -> None:
-        last = self._read()
+        last = self.read()
         while not self._stop.wait(self.INTERVAL):
-            current = self._read()
+            current = self.read()
             if current != last:
                 last = current
-                self.target.post_message(DataChanged())
+                self.target.post_message(DataChanged(current))
 
-    def _read(self) -> Hashable:
+    def read(self) -> Hashable:
+        """The version now. Read it before the data it stands for: then what was read is at
+        least as new, and a change made in between is reported again, never lost."""
         try:
             return self.version()
         except OSError as e:  # the folder went away for a moment: report it as a change

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on
@@ -15,11 +16,13 @@ from textual.notifications import SeverityLevel
 from textual.screen import ModalScreen
 from textual.widgets import Input, Label
 
-from ...core.queue import DayQueue
 from ...core.text import printable
 from ...i18n import Messages
 from ..text import literal
 from ..widgets.choice import Choice
+
+if TYPE_CHECKING:
+    from .queue import QueueRead
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,7 @@ class Done:
     select: int | None = None
     severity: SeverityLevel = "information"
     notice: bool = False
-    queue: DayQueue | None = None  # the queue as the action left it
+    queue: QueueRead | None = None  # the queue as the action left it
 
 
 Values = dict[str, str]

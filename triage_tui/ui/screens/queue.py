@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable
+import itertools
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
@@ -58,6 +59,16 @@ def why(t: Messages, row: QueueRow, today: date) -> str:
     return " · ".join([text, *marks])
 
 
+@dataclass(frozen=True)
+class QueueRead:
+    """The day's queue as one read found it. Reads are numbered in the order they began, so
+    a later one is at least as new; `version` is the data's, taken just before."""
+
+    number: int
+    version: Hashable
+    queue: DayQueue
+
+
 class QueueScreen(RequestActions, Screen):
     BINDINGS = [
         Binding("a", "add", "Add", id="add"),
@@ -82,7 +93,7 @@ class QueueScreen(RequestActions, Screen):
     class Loaded(Message):
         """The day's queue, read off the event loop."""
 
-        queue: DayQueue
+        read: QueueRead
 
     @dataclass
     class Slipped(Message):
@@ -104,10 +115,12 @@ class QueueScreen(RequestActions, Screen):
         self.reading = self.read_again = False  # not `loading`: that is Textual's spinner
         self.filter_text = ""
         self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
+        self.reads = itertools.count(1)
+        self.shown: QueueRead | None = None
 
     def compose(self) -> ComposeResult:
         for lane in LANES:
-            table = LaneTable(lane, self.t)
+            table = LaneTable(lane, self.t, self.cursor_moved)
             table.folded = lane == "ongoing"  # cases under way: one key away, out of the way
             yield table
         yield Static("", id="preview")
@@ -134,9 +147,14 @@ class QueueScreen(RequestActions, Screen):
     @work(thread=True, group="queue")
     def read_queue(self) -> None:
         try:
-            self.post_message(self.Loaded(self.caseload.day_queue(forecast=True)))
+            self.post_message(self.Loaded(self.read_now()))
         except (TriageError, StoreError) as e:
             self.post_message(self.LoadFailed(e))
+
+    def read_now(self) -> QueueRead:
+        """Read the queue, off the event loop."""
+        number, version = next(self.reads), self.app.watcher.read()  # type: ignore[attr-defined]
+        return QueueRead(number, version, self.caseload.day_queue(forecast=True))
 
     def read_done(self) -> None:
         self.reading = False
@@ -173,14 +191,15 @@ class QueueScreen(RequestActions, Screen):
             self.app.call_from_thread(self.notify, text, severity="warning", timeout=30, markup=False)
 
     @on(DataChanged)
-    def data_changed(self) -> None:
-        self.load()
+    def data_changed(self, message: DataChanged) -> None:
+        if self.shown is None or message.version != self.shown.version:  # not what is shown
+            self.load()
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
         self.read_done()
         first = self.queue is None
-        self.show_queue(message.queue)
+        self.show_read(message.read)
         if first:  # the footer is slow to build, and the slips take a moment: both come after
             self.call_after_refresh(self.add_footer)
             self.call_after_refresh(self.announce_slips)
@@ -209,6 +228,12 @@ class QueueScreen(RequestActions, Screen):
             self.announce_slips()
 
     # -- showing -----------------------------------------------------------------------
+    def show_read(self, read: QueueRead) -> None:
+        """Show what a read found, unless a read begun after it is on screen already."""
+        if self.shown is None or read.number > self.shown.number:
+            self.shown = read
+            self.show_queue(read.queue)
+
     def show_queue(self, queue: DayQueue) -> None:
         """Show the queue by lane, filtered, keeping the selection."""
         self.queue = queue
@@ -251,8 +276,15 @@ class QueueScreen(RequestActions, Screen):
         elif tables:
             table = tables[0]
         if table is not None and not typing:
-            table.focus()
+            self.set_focus(table)  # now: the lane, its cursor and the preview in one frame
         self.selected_id = table.cursor_id() if table is not None else None
+        self.show_preview()
+
+    def focus_lane(self, table: LaneTable) -> None:
+        """Focus a lane now (`focus()` would wait for the next frame) and select the request
+        under its cursor."""
+        self.set_focus(table)
+        self.selected_id = table.cursor_id()
         self.show_preview()
 
     def selected_row(self) -> QueueRow | None:
@@ -264,15 +296,16 @@ class QueueScreen(RequestActions, Screen):
         row = self.selected_row()
         return row.request if row is not None else None
 
-    @on(LaneTable.Highlighted)
-    def row_highlighted(self, event: LaneTable.Highlighted) -> None:
-        if event.lane is self.focused or self.selected_id is None:
-            self.selected_id = event.request_id
+    def cursor_moved(self, lane: LaneTable) -> None:
+        if lane is self.focused or self.selected_id is None:
+            self.selected_id = lane.cursor_id()
             self.show_preview()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, LaneTable) and event.widget.row_count:
-            self.selected_id = event.widget.cursor_id()
+        """A lane focused otherwise (a click, say): select the request under its cursor."""
+        lane = event.widget
+        if isinstance(lane, LaneTable) and lane.row_count and lane.cursor_id() != self.selected_id:
+            self.selected_id = lane.cursor_id()
             self.show_preview()
 
     def show_preview(self) -> None:
@@ -311,7 +344,7 @@ class QueueScreen(RequestActions, Screen):
             done = action(*args)
             if not isinstance(done, Done):
                 return done
-            return replace(done, queue=self.caseload.day_queue(forecast=True))
+            return replace(done, queue=self.read_now())
 
         return acted
 
@@ -330,8 +363,8 @@ class QueueScreen(RequestActions, Screen):
         if result.queue is None:
             self.load()
             return
-        self.show_queue(result.queue)
-        row = result.queue.row(acted_on) if acted_on is not None else None
+        self.show_read(result.queue)
+        row = self.queue.row(acted_on) if self.queue is not None and acted_on is not None else None
         if row is not None and row.lane == "ongoing" and self.query_one("#table-ongoing", LaneTable).folded:
             # It left the lanes in sight: say where it went.
             self.notify(self.t("msg.to_ongoing", id=row.id), markup=False)
@@ -473,15 +506,14 @@ class QueueScreen(RequestActions, Screen):
         if 0 <= index < len(tables):
             table = tables[index]
             table.action_move_to(0 if event.step > 0 else -1)
-            table.focus()
+            self.focus_lane(table)
 
     def action_lane(self, step: int) -> None:
         tables = self.lanes_with_rows()
         if not tables:
             return
         index = tables.index(self.focused) if self.focused in tables else -step
-        tables[(index + step) % len(tables)].focus()
-        self.show_preview()
+        self.focus_lane(tables[(index + step) % len(tables)])
 
     # -- filtering ---------------------------------------------------------------------
     def action_filter(self) -> None:
@@ -507,8 +539,7 @@ class QueueScreen(RequestActions, Screen):
     def filter_done(self) -> None:
         tables = self.lanes_with_rows()
         if tables:
-            tables[0].focus()
-        self.show_preview()
+            self.focus_lane(tables[0])
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "closed_too":  # only while filtering

@@ -8,6 +8,7 @@ show than the 50 ms a key may take to reach the screen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.cells import cell_len
@@ -87,13 +88,6 @@ class LaneTable(ScrollView, can_focus=True):
     ]
 
     @dataclass
-    class Highlighted(Message):
-        """The cursor is on another request now (or on none: `request_id` is None)."""
-
-        lane: LaneTable
-        request_id: int | None
-
-    @dataclass
     class Selected(Message):
         lane: LaneTable
         request_id: int
@@ -105,10 +99,13 @@ class LaneTable(ScrollView, can_focus=True):
         lane: LaneTable
         step: int
 
-    def __init__(self, lane: str, t: Messages) -> None:
+    def __init__(self, lane: str, t: Messages, moved: Callable[[LaneTable], object]) -> None:
+        """`moved` is called when the cursor is on another request (or on none), at once: what
+        shows the request under it changes in the same frame as the cursor, not one later."""
         super().__init__(id=f"table-{lane}", classes="lane")
         self.lane = lane
         self.t = t
+        self.moved = moved
         self.shown: list[QueueRow] = []
         self.filtered = False
         self.folded = False  # only its title, with how many
@@ -124,7 +121,8 @@ class LaneTable(ScrollView, can_focus=True):
     # -- filling -------------------------------------------------------------------------
     def show(self, rows: list[QueueRow], filtered: bool = False, *, again: bool = False) -> None:
         """Show `rows` (a folded lane: only how many); the cursor stays on its request if that
-        is still here, else on the row that took its place. Every column fits its widest
+        is still here, else on the row that took its place (whoever shows rows says which is
+        selected: `moved` is not called). Every column fits its widest
         cell, and the summary takes the room that is left. Rows seen before are not made
         again, and a lane whose rows did not change is left as it is."""
         if rows == self.shown and filtered == self.filtered and self._lines and not again:
@@ -147,8 +145,6 @@ class LaneTable(ScrollView, can_focus=True):
         self.cursor_row = self.ids.index(at) if at in self.ids else min(self.cursor_row, len(visible) - 1)
         self.cursor_row = max(self.cursor_row, 0)
         self._scroll_to_cursor()
-        if self.cursor_id() != at:
-            self.post_message(self.Highlighted(self, self.cursor_id()))
 
     def fold(self, folded: bool) -> None:
         self.folded = folded
@@ -238,7 +234,7 @@ class LaneTable(ScrollView, can_focus=True):
             self.cursor_row = row
             self._strips.clear()
             self.refresh()
-            self.post_message(self.Highlighted(self, self.cursor_id()))
+            self.moved(self)
         self._scroll_to_cursor()
 
     def _scroll_to_cursor(self) -> None:
