@@ -81,6 +81,7 @@ class Form(ModalScreen[Done | None]):
         self.save = save
         self.then = then
         self.saving = False
+        self.hints: dict[str, str] = {}  # what each field's hint says now
 
     @staticmethod
     def shape(fields: Sequence[Field]) -> tuple[tuple[str, bool, bool], ...]:
@@ -96,7 +97,8 @@ class Form(ModalScreen[Done | None]):
                 else:
                     yield Input(f.value, placeholder=f.placeholder, id=f.name)
                 if f.hint is not None:
-                    yield Label(literal(f.hint(f.value)), id=f"hint-{f.name}", classes="field-hint")
+                    self.hints[f.name] = f.hint(f.value)
+                    yield Label(literal(self.hints[f.name]), id=f"hint-{f.name}", classes="field-hint")
             yield Label("", id="error")
             yield Label(self.t("form.hint"), classes="form-hint")
 
@@ -128,8 +130,11 @@ class Form(ModalScreen[Done | None]):
         return {f.name: self.query_one(f"#{f.name}").value for f in self.fields}  # type: ignore[attr-defined]
 
     def show_hint(self, field: Field, value: str) -> None:
-        if field.hint is not None:
-            self.query_one(f"#hint-{field.name}", Label).update(literal(field.hint(value)))
+        """The line under a field, made again only when it says something else: it may take
+        more lines or fewer, so each new one lays the form out again."""
+        if field.hint is not None and (hint := field.hint(value)) != self.hints.get(field.name):
+            self.hints[field.name] = hint
+            self.query_one(f"#hint-{field.name}", Label).update(literal(hint))
 
     @on(Input.Changed)
     def changed(self, event: Input.Changed) -> None:
