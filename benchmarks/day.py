@@ -237,6 +237,7 @@ def open_all_day(folder: Path, command: str) -> dict[str, object]:
     keyed = [ms for values in day.latencies.values() for ms in values]
     # A change made while a form or a request covered the queue counts from its return.
     outside = [in_sight(a, s) * 1000 for s, a in zip(seen, acknowledged, strict=False)]
+    covered = sum(in_sight(a, s) < s - a for s, a in zip(seen, acknowledged, strict=False))
     outside += [float("inf")] * (len(acknowledged) - len(seen))
     if os.environ.get("DAY_DEBUG"):
         for n, (a, seen_at) in enumerate(zip(acknowledged, seen, strict=False)):
@@ -254,6 +255,7 @@ def open_all_day(folder: Path, command: str) -> dict[str, object]:
         "outside": len(outside),
         "outside_max": max(outside),
         "outside_median": statistics.median(outside),
+        "outside_covered": covered,
         "memory_growth": (memory[1] - memory[0]) / memory[0],
         "memory_mib": (memory[0] / 1024, memory[1] / 1024),
     }

@@ -436,6 +436,26 @@ async def test_keys_typed_ahead_go_to_the_field_that_tab_moves_to(folder, clock)
 # -- the request, help, review, filter -----------------------------------------------------
 
 
+async def test_a_request_comes_up_whole_the_first_time_and_after(folder, clock, three) -> None:
+    """It is read before its screen comes up: never a blank screen filled a frame later (or,
+    from a slow archive, much later)."""
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        find = app.caseload.find
+        app.caseload.find = lambda *args: (time.sleep(0.2), find(*args))[1]  # type: ignore[method-assign]
+        for request_id, summary in ((1, "first, now"), (2, "second, tomorrow")):
+            await pilot.press("enter")
+            for _ in range(200):  # the moment it is up, not a moment later
+                if isinstance(app.screen, RequestScreen):
+                    break
+                await asyncio.sleep(0.005)
+            body = str(app.screen.query_one("#detail-body").content)
+            assert (f"#{request_id} ·" in body, summary in body, "History" in body) == (True, True, True)
+            await pilot.press("escape", "down")
+            await settle(pilot)
+
+
 async def test_enter_opens_the_request_and_e_edits_it(folder, clock, three) -> None:
     three.log(20, "conversation", request_id=1)
     three.next_step(1, date(2026, 11, 26))  # seen: a follow-up, again today

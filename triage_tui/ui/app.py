@@ -129,9 +129,10 @@ class TriageApp(App[None]):
             screen.post_message(DataChanged(message.version))
 
     def record(self, action: Callable[[], Any], then: Callable[[Any], object]) -> None:
-        """Run `action`, which writes to the store, off the event loop and after every action
-        asked for before it; then call `then` on the event loop with its result, or with the
-        refusal (TriageError, StoreError) it raised."""
+        """Run `action`, which writes to the store (or reads what the actions before it did),
+        off the event loop and after every action asked for before it; then call `then` on
+        the event loop with its result, or with the refusal (TriageError, StoreError) it
+        raised."""
         before, done = self._last_action, threading.Event()
         self._last_action = done
 
@@ -165,14 +166,22 @@ class TriageApp(App[None]):
         self.push_screen(form)
 
     def open_request(self, request_id: int) -> None:
+        """Read the request, then show it: its screen comes up whole, in one frame (after the
+        actions asked for before, so it shows what they did)."""
         from .screens.detail import RequestScreen
 
-        if self._request_screen is None:
-            self._request_screen = RequestScreen(self.caseload, self.t, request_id)
-            self.install_screen(self._request_screen, name="request")
-        else:
-            self._request_screen.show_request(request_id)
-        self.push_screen(self._request_screen)
+        def show(read: RequestScreen.Loaded | Exception) -> None:
+            if isinstance(read, Exception):
+                self.notify(printable(self.t.error(read)), severity="error", markup=False)
+                return
+            if self._request_screen is None:
+                self._request_screen = RequestScreen(self.caseload, self.t, read)
+                self.install_screen(self._request_screen, name="request")
+            else:
+                self._request_screen.show_request(read)
+            self.push_screen(self._request_screen)
+
+        self.record(lambda: RequestScreen.read(self.caseload, request_id), show)
 
     def open_review(self) -> None:
         from ..core.review import Week

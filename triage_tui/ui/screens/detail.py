@@ -45,28 +45,33 @@ class RequestScreen(RequestActions, Screen[None]):
         Binding("question_mark,f1", "help", "Help", key_display="?", id="help"),
     ]
 
-    def __init__(self, caseload: Caseload, t: Messages, request_id: int) -> None:
+    def __init__(self, caseload: Caseload, t: Messages, read: Loaded) -> None:
+        """`read` is the request as `read` found it: the screen comes up with it, whole."""
         super().__init__()
         self.caseload = caseload
         self.t = t
-        self.request_id = request_id
+        self.request_id = read.request.id
         self.request: Request | None = None
         self.phase: str | None = None
+        self.first = read
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="detail"):
-            yield Static("", id="detail-body")
+            yield Static(self.take(self.first), id="detail-body")
         yield KeyBar(self.t)
 
-    def on_mount(self) -> None:
-        self.load()
+    @classmethod
+    def read(cls, caseload: Caseload, request_id: int) -> Loaded:
+        """The request (from the hot data or its archive), its time and what is worked out
+        from them: off the event loop."""
+        request, entries = caseload.find(request_id)
+        return cls.Loaded(request, entries, caseload.describe(request, entries))
 
-    def show_request(self, request_id: int) -> None:
+    def show_request(self, read: Loaded) -> None:
         """Show another request: this screen is built once and used again."""
-        self.request_id, self.request = request_id, None
-        self.query_one("#detail-body", Static).update("")
+        self.request_id = read.request.id
+        self.show(read)
         self.query_one("#detail", VerticalScroll).scroll_home(animate=False)
-        self.load()
 
     @on(DataChanged)
     def data_changed(self) -> None:
@@ -76,17 +81,21 @@ class RequestScreen(RequestActions, Screen[None]):
     def load(self) -> None:
         """Read the request (from the hot data or its archive) off the event loop."""
         try:
-            request, entries = self.caseload.find(self.request_id)
-            info = self.caseload.describe(request, entries)
+            read = self.read(self.caseload, self.request_id)
         except (TriageError, StoreError) as e:
             self.app.call_from_thread(self.notify, printable(self.t.error(e)), severity="error", markup=False)
             return
         if not get_current_worker().is_cancelled:
-            self.post_message(self.Loaded(request, entries, info))
+            self.post_message(read)
 
     @on(Loaded)
-    def show(self, message: Loaded) -> None:
-        t, request, entries, info = self.t, message.request, message.entries, message.info
+    def show(self, read: Loaded) -> None:
+        self.query_one("#detail-body", Static).update(self.take(read))
+
+    def take(self, read: Loaded) -> Text:
+        """Make `read` the request this screen acts on; its text: where it stands, its history
+        and its time."""
+        t, request, entries, info = self.t, read.request, read.entries, read.info
         self.request, self.phase = request, info["phase"]
         text = Text()
         text.append(f"#{request.id} · ", style="bold")
@@ -142,7 +151,7 @@ class RequestScreen(RequestActions, Screen[None]):
                 f"  {t.day(entry.start.date())} {entry.start:%H:%M}  {t.minutes(entry.minutes)}"
                 f"  {t(f'activity.{entry.activity}')}{note}\n"
             )
-        self.query_one("#detail-body", Static).update(text)
+        return text
 
     def action_back(self) -> None:
         self.dismiss(None)
