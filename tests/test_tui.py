@@ -446,8 +446,8 @@ async def test_a_request_comes_up_whole_the_first_time_and_after(folder, clock, 
         app.caseload.find = lambda *args: (time.sleep(0.2), find(*args))[1]  # type: ignore[method-assign]
         for request_id, summary in ((1, "first, now"), (2, "second, tomorrow")):
             await pilot.press("enter")
-            for _ in range(200):  # the moment it is up, not a moment later
-                if isinstance(app.screen, RequestScreen):
+            for _ in range(200):  # the moment it is up (built), not a moment later
+                if isinstance(app.screen, RequestScreen) and app.screen.query("#detail-body"):
                     break
                 await asyncio.sleep(0.005)
             body = str(app.screen.query_one("#detail-body").content)
@@ -606,6 +606,32 @@ async def test_an_action_is_read_once_and_an_outside_change_after_it_is_still_se
         shell(folder, clock).add("4D", "from another window", urgency="now", at=clock.now)
         assert await seen_within(pilot, 1.0, lambda: lane_ids(app, "now") == [1, 3, 4])
         assert len(reads) == 2
+
+
+async def test_a_change_made_while_a_form_covers_the_queue_is_read_when_it_is_back(
+    folder, clock, three
+) -> None:
+    """Not while covered (it would take the keys' time for nothing); at once when back,
+    unless the form's save read it already."""
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        reads = []
+        read = app.caseload.day_queue
+        app.caseload.day_queue = lambda **kw: reads.append(1) or read(**kw)  # type: ignore[method-assign]
+        other = shell(folder, clock)
+        for then in ("escape", "enter"):  # the form left, then saved (the timer starts)
+            await pilot.press("t")  # the timer's form
+            await settle(pilot)
+            other.add("4D", f"while the form was open, then {then}", urgency="now", at=clock.now)
+            await pilot.pause(0.6)  # the watcher has told the screens by now
+            assert (isinstance(app.screen, Form), len(reads)) == (True, 0)
+            await pilot.press(then)
+            assert await seen_within(pilot, 1.0, lambda then=then: f"then {then}" in screen_text(app))
+            await pilot.pause(0.6)
+            await settle(pilot)
+            assert len(reads) == 1
+            reads.clear()
 
 
 async def test_a_read_that_comes_back_late_never_hides_a_newer_one(folder, clock, three) -> None:

@@ -117,6 +117,7 @@ class QueueScreen(RequestActions, Screen):
         self.selected_id: int | None = None  # kept across refreshes, even when its lane changes
         self.reads = itertools.count(1)
         self.shown: QueueRead | None = None
+        self.stale = False  # the data changed while another screen covered this one
 
     def compose(self) -> ComposeResult:
         for lane in LANES:
@@ -192,8 +193,17 @@ class QueueScreen(RequestActions, Screen):
 
     @on(DataChanged)
     def data_changed(self, message: DataChanged) -> None:
-        if self.shown is None or message.version != self.shown.version:  # not what is shown
+        if self.app.screen is not self:  # under a form or another screen: read once it is back
+            self.stale = True
+        elif self.shown is None or message.version != self.shown.version:  # not what is shown
             self.load()
+
+    def on_screen_resume(self) -> None:
+        """Back in sight: read what changed while it was covered, unless a save read it."""
+        if self.stale:
+            self.stale = False
+            if self.shown is None or self.app.watcher.read() != self.shown.version:  # type: ignore[attr-defined]
+                self.load()
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
