@@ -263,6 +263,10 @@ def main() -> None:
         start, end = time.perf_counter(), min(datetime.now().replace(microsecond=0), morning())
         requests, entries = generate(five, years=5, seed=1, end=end)
         made = time.perf_counter() - start
+        # The scripted day gets the store as generated: the rows below write to it at the
+        # real time, later than the day's ten o'clock, and the day's actions on what they
+        # added would be refused.
+        shutil.copytree(five, Path(tmp) / "day")
         sizes = {p.name: p.stat().st_size for p in five.glob("*.json")}
         print(f"five school years: {requests} requests, {entries} time entries, generated in {made:.1f} s")
         print(f"hot file {sizes['triage.json'] / 1024:.0f} KiB; archives "
@@ -340,13 +344,13 @@ def main() -> None:
         )
         print(row("  peak memory: triage, five years (MiB)", f"{started['ours_mib']:.0f}", "", None))
         print(row("  peak memory: minimal app (MiB)", f"{started['minimal_mib']:.0f}", "", None))
-        open_all_day_rows(five, Path(tmp) / "day")
+        open_all_day_rows(Path(tmp) / "day")
 
 
-def open_all_day_rows(five: Path, folder: Path) -> None:
-    """The scripted school day in the real app (on a copy: it changes the store), beside the
-    same kinds of key in a minimal Textual app, in the same terminal and the same run."""
-    shutil.copytree(five, folder)
+def open_all_day_rows(folder: Path) -> None:
+    """The scripted school day in the real app, on `folder` (a copy of the five years: it
+    changes it), beside the same kinds of key in a minimal Textual app, in the same terminal
+    and the same run."""
     day = open_all_day(folder, str(Path(sys.executable).parent / "triage"))
     least = floor()
     p95 = day["p95"]
