@@ -587,6 +587,14 @@ async def test_the_request_on_screen_follows_a_change_made_elsewhere(folder, clo
         assert await seen_within(pilot, 1.0, lambda: "changed in another window" in screen_text(app))
 
 
+def count_reads(app: TriageApp) -> list[int]:
+    """A list that gets an item each time the app reads the day's queue."""
+    reads: list[int] = []
+    read = app.caseload.day_queue
+    app.caseload.day_queue = lambda **kw: reads.append(1) or read(**kw)  # type: ignore[method-assign]
+    return reads
+
+
 async def test_an_action_is_read_once_and_an_outside_change_after_it_is_still_seen(
     folder, clock, three
 ) -> None:
@@ -595,9 +603,7 @@ async def test_an_action_is_read_once_and_an_outside_change_after_it_is_still_se
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        reads = []
-        read = app.caseload.day_queue
-        app.caseload.day_queue = lambda **kw: reads.append(1) or read(**kw)  # type: ignore[method-assign]
+        reads = count_reads(app)
         await pilot.press("tab", "tab", "1")  # #3 to now
         await settle(pilot)
         await pilot.pause(0.6)  # the watcher has seen the change by now (it looks every 0.2 s)
@@ -616,9 +622,7 @@ async def test_a_change_made_while_a_form_covers_the_queue_is_read_when_it_is_ba
     app = make_app(folder, clock)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        reads = []
-        read = app.caseload.day_queue
-        app.caseload.day_queue = lambda **kw: reads.append(1) or read(**kw)  # type: ignore[method-assign]
+        reads = count_reads(app)
         other = shell(folder, clock)
         for then in ("escape", "enter"):  # the form left, then saved (the timer starts)
             await pilot.press("t")  # the timer's form
