@@ -126,3 +126,15 @@ def installed() -> Installed:
         ready.touch()
     (wheel,) = (place / "dist").glob("*.whl")
     return Installed(command, wheel)
+
+
+def report_at(now: datetime, folder: Path, capsys, *args: str) -> tuple[int, str, str]:
+    """`triage report ARGS` on `folder` at `now`: its exit code, stdout and stderr."""
+    from triage_tui.cli import main
+
+    try:
+        code = main(["--data-dir", str(folder), "report", *args], clock=lambda: now)
+    except SystemExit as e:  # argparse refuses bad arguments by exiting
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err

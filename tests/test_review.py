@@ -24,6 +24,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from conftest import report_at
 
 from triage_tui.caseload import Caseload
 from triage_tui.core.errors import TriageError
@@ -237,14 +238,7 @@ def recorded(tmp_path: Path, clock) -> Path:
 
 
 def report(folder: Path, capsys, *args: str, now: datetime = REVIEWED) -> tuple[int, str, str]:
-    from triage_tui.cli import main
-
-    try:
-        code = main(["--data-dir", str(folder), "report", *args], clock=lambda: now)
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return report_at(now, folder, capsys, *args)
 
 
 def test_report_json_is_the_review(recorded: Path, capsys, after_the_fact) -> None:

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
+from conftest import report_at
 from test_review import REVIEWED, W20, record
 
 from triage_tui.caseload import Caseload
@@ -290,14 +291,7 @@ def small_year(tmp_path: Path, clock) -> Path:
 
 
 def run_report(folder: Path, capsys, *args: str, now: datetime = YEAR_NOW) -> tuple[int, str, str]:
-    from triage_tui.cli import main
-
-    try:
-        code = main(["--data-dir", str(folder), "report", *args], clock=lambda: now)
-    except SystemExit as e:
-        code = e.code
-    out, err = capsys.readouterr()
-    return code, out, err
+    return report_at(now, folder, capsys, *args)
 
 
 def test_a_yearly_report_receives_the_requests_created_in_the_year(small_year: Path, capsys) -> None:
