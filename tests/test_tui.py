@@ -899,6 +899,44 @@ async def test_down_past_a_lane_s_last_row_goes_on_to_the_next_lane(folder, cloc
     assert seen == [1, 2, 3, 4, 4, 2]
 
 
+async def test_a_lane_that_scrolls_keeps_its_scrollbar_right_as_requests_come_and_go(folder, clock) -> None:
+    """While a lane scrolls before and after a change, only its scrollbar is told (the screen
+    is not laid out again); it must still say how far the lane goes, and the end stays in reach."""
+    caseload = shell(folder, clock)
+    for n in range(1, 31):
+        caseload.add(f"P{n}", f"need {n}", urgency="now", at=datetime(2026, 11, 26, 8, n))
+    app = make_app(folder, clock)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        lane = app.screen.query_one("#table-now", LaneTable)
+        viewport = lane.scrollable_content_region.height
+        assert lane.show_vertical_scrollbar and viewport < 31
+        assert lane.vertical_scrollbar.window_virtual_size == 31  # 30 rows under the header
+
+        caseload.add("P31", "need 31", urgency="now", at=clock.now)
+        assert await seen_within(pilot, 1.0, lambda: len(lane_ids(app, "now")) == 31)
+        await pilot.press("end")
+        await settle(pilot)
+        assert (lane.vertical_scrollbar.window_virtual_size, lane.cursor_id()) == (32, 31)
+        assert lane.scroll_y == lane.max_scroll_y == 32 - viewport
+        assert "P31" in screen_text(app)
+
+        for n in range(1, 7):  # 25 left: it still scrolls, less far, and shows its end
+            caseload.close(n)
+        assert await seen_within(pilot, 1.0, lambda: len(lane_ids(app, "now")) == 25)
+        await settle(pilot)
+        assert lane.vertical_scrollbar.window_virtual_size == 26
+        assert lane.scroll_y == lane.max_scroll_y == 26 - viewport
+        assert "P31" in screen_text(app)
+
+        for n in range(7, 27):  # 5 left: no scrollbar, and the first of them on top
+            caseload.close(n)
+        assert await seen_within(pilot, 1.0, lambda: len(lane_ids(app, "now")) == 5)
+        await settle(pilot)
+        assert (lane.show_vertical_scrollbar, lane.scroll_y) == (False, 0)
+        assert "P27 " in screen_text(app)
+
+
 async def test_the_review_lists_follow_ups_and_quiet_cases(folder, clock) -> None:
     # Thu 26.11, week 48 (no holidays). Q1, last seen Mon 02.11, has gone 18 school days
     # without contact (Tue–Fri of week 45, then 5, 5, and Mon–Thu of this week); K2's next step

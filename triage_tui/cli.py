@@ -320,6 +320,9 @@ def run(
         from .ui.app import create_app  # only here: quick capture never imports Textual
 
         app = create_app(folder, clock)
+        # A thread reading the data hands the interpreter back to the screen every 1 ms, not
+        # every 5 ms (Python's default): a key pressed meanwhile is not kept waiting.
+        sys.setswitchinterval(0.001)
         app.run()
         return app.return_code or 0
     if args.command in ("backup", "restore", "repair"):

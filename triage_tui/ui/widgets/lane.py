@@ -117,6 +117,7 @@ class LaneTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._made: dict[int, tuple[list[Cell], list[Segment]]] = {}  # by id() of the row's cells
         self._strips: dict[tuple[int, bool], Strip] = {}
+        self._unfold_key: str | None = None
 
     # -- filling -------------------------------------------------------------------------
     def show(self, rows: list[QueueRow], filtered: bool = False, *, again: bool = False) -> None:
@@ -134,7 +135,9 @@ class LaneTable(ScrollView, can_focus=True):
         title = f"{t(f'lane.{self.lane}')} ({len(rows)})"
         empty = t("lane.no_match") if filtered else t(f"lane.empty.{self.lane}")
         if self.folded and rows:
-            title = f"{title} — {t('lane.folded', ongoing=key_of(self.screen, 'ongoing'))}"
+            if self._unfold_key is None:  # the keymap is set once, at start
+                self._unfold_key = key_of(self.screen, "ongoing")
+            title = f"{title} — {t('lane.folded', ongoing=self._unfold_key)}"
         self.border_title = title if rows else f"{title} — {empty}"
         self.set_class(not rows, "empty")
         self.set_class(self.folded and bool(rows), "folded")
@@ -178,7 +181,20 @@ class LaneTable(ScrollView, can_focus=True):
         self._header = segments([Cell(h) for h in headers], header=True)
         self._lines = [self._made[id(line)][1] for line in self._cells]
         self._strips.clear()
-        self.virtual_size = Size(sum(widths) + len(COLUMNS), len(self._lines) + 1)
+        size = Size(sum(widths) + len(COLUMNS), len(self._lines) + 1)
+        viewport = self.scrollable_content_region.height
+        scrolls = size.height > viewport
+        if scrolls == self.show_vertical_scrollbar and size.width == self.virtual_size.width:
+            # It scrolls before and after, or fits before and after: only a scrollbar need
+            # know. A new virtual size would lay the whole screen out again, a few
+            # milliseconds on every action.
+            self.set_reactive(LaneTable.virtual_size, size)
+            if scrolls:
+                self.vertical_scrollbar.window_virtual_size = size.height
+        else:
+            self.virtual_size = size
+        if self.scroll_y > self.max_scroll_y:  # fewer rows: no blank space under the last
+            self.scroll_to(y=self.max_scroll_y, animate=False)
         self.refresh()
 
     def on_resize(self) -> None:
