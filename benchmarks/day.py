@@ -98,9 +98,18 @@ class Day:
         return True
 
     def typed(self, text: str) -> None:
-        """Type into the field with the focus, a key at a time, each echo timed."""
+        """Type into the field with the focus, a key at a time, each echo timed: until a line
+        that changed since the key was sent shows what is typed so far. (Anywhere on the
+        screen would not do: "1" or "12" is in a form's title already, so the next key went
+        before the app had the last, and was timed with the app's backlog.)"""
         for n in range(1, len(text) + 1):
-            self.key("type a key", text[n - 1], lambda s, part=text[:n]: part in s)
+            before = self.screen().splitlines()
+
+            def echoed(screen: str, part: str = text[:n], before: list[str] = before) -> bool:
+                lines = screen.splitlines()
+                return any(part in line and line not in before[i : i + 1] for i, line in enumerate(lines))
+
+            self.key("type a key", text[n - 1], echoed)
 
     def act(self, n: int) -> None:
         self.action(n)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from rich.text import Text
 from textual import events, on, work
@@ -37,9 +37,6 @@ from .actions import ACTION_BINDINGS, RequestActions
 from .confirm import Confirm
 from .forms import Done, Field, Values
 
-if TYPE_CHECKING:  # the review is not needed to start the app
-    from ...core.review import Balance
-
 
 def why(t: Messages, row: QueueRow, today: date) -> str:
     """Why a request stands where it does, in words: new or a follow-up, its date, its marks."""
@@ -65,14 +62,11 @@ def why(t: Messages, row: QueueRow, today: date) -> str:
 @dataclass(frozen=True)
 class QueueRead:
     """The day's queue as one read found it. Reads are numbered in the order they began, so
-    a later one is at least as new; `version` is the data's, taken just before. The balances
-    of time against the contract are read with the queue: the status bar shows both in one
-    frame, not the second a moment later (a frame is a key's worth of time)."""
+    a later one is at least as new; `version` is the data's, taken just before."""
 
     number: int
     version: Hashable
     queue: DayQueue
-    balances: tuple[Balance, Balance]
 
 
 class QueueScreen(RequestActions, Screen):
@@ -161,8 +155,7 @@ class QueueScreen(RequestActions, Screen):
     def read_now(self) -> QueueRead:
         """Read the queue, off the event loop."""
         number, version = next(self.reads), self.app.watcher.read()  # type: ignore[attr-defined]
-        caseload = self.caseload
-        return QueueRead(number, version, caseload.day_queue(forecast=True), caseload.balances())
+        return QueueRead(number, version, self.caseload.day_queue(forecast=True))
 
     def read_done(self) -> None:
         self.reading = False
@@ -250,7 +243,7 @@ class QueueScreen(RequestActions, Screen):
         if self.shown is None or read.number > self.shown.number:
             self.shown = read
             self.show_queue(read.queue)
-            self.query_one(StatusBar).show(read.queue, read.balances)
+            self.query_one(StatusBar).show(read.queue)
 
     def show_queue(self, queue: DayQueue) -> None:
         """Show the queue by lane, filtered, keeping the selection."""

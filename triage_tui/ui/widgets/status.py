@@ -8,12 +8,15 @@ from typing import TYPE_CHECKING
 
 from rich.cells import cell_len
 from rich.text import Text
+from textual import work
 from textual.widgets import Static
 
 from ...caseload import Caseload
+from ...core.errors import TriageError
 from ...core.queue import LANES, DayQueue
 from ...i18n import Messages
 from ...present import forecast_status, signed
+from ...store import StoreError
 
 if TYPE_CHECKING:  # the review is not needed to start the app
     from ...core.review import Balance
@@ -26,8 +29,7 @@ GIVE_WAY = ("counts", "forecast", "no_timer", "balance", "today")
 
 
 class StatusBar(Static):
-    """Shows what the last read of the queue found (with the balances, read with it); only
-    the timer ticks in between."""
+    """Shows what the last read of the queue found; only the timer ticks in between."""
 
     def __init__(self, caseload: Caseload, t: Messages) -> None:
         super().__init__(id="status")
@@ -39,8 +41,24 @@ class StatusBar(Static):
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
 
-    def show(self, queue: DayQueue, balances: tuple[Balance, Balance]) -> None:
-        self.queue, self.balances = queue, balances
+    def show(self, queue: DayQueue) -> None:
+        self.queue = queue
+        self.tick()
+        # After the frame that shows the queue, which a key waits for: beside it, this read
+        # would slow it down.
+        self.call_after_refresh(self.read_balances)
+
+    @work(thread=True, exclusive=True, group="balances")
+    def read_balances(self) -> None:
+        """The school year's time is in the archives too: read off the event loop."""
+        try:
+            balances = self.caseload.balances()
+        except (TriageError, StoreError):
+            return  # the queue's own read says what is wrong
+        self.app.call_from_thread(self.balances_read, balances)
+
+    def balances_read(self, balances: tuple[Balance, Balance]) -> None:
+        self.balances = balances
         self.tick()
 
     def on_resize(self) -> None:
