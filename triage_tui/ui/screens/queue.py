@@ -195,15 +195,19 @@ class QueueScreen(RequestActions, Screen):
     def data_changed(self, message: DataChanged) -> None:
         if self.app.screen is not self:  # under a form or another screen: read once it is back
             self.stale = True
-        elif self.shown is None or message.version != self.shown.version:  # not what is shown
+        elif not self.shows(message.version):
             self.load()
 
     def on_screen_resume(self) -> None:
         """Back in sight: read what changed while it was covered, unless a save read it."""
         if self.stale:
             self.stale = False
-            if self.shown is None or self.app.watcher.read() != self.shown.version:  # type: ignore[attr-defined]
+            if not self.shows(self.app.watcher.read()):  # type: ignore[attr-defined]
                 self.load()
+
+    def shows(self, version: Hashable) -> bool:
+        """Whether what is on screen was read at `version` of the data."""
+        return self.shown is not None and self.shown.version == version
 
     @on(Loaded)
     def loaded(self, message: Loaded) -> None:
@@ -296,7 +300,11 @@ class QueueScreen(RequestActions, Screen):
         """Focus a lane now (`focus()` would wait for the next frame) and select the request
         under its cursor."""
         self.set_focus(table)
-        self.selected_id = table.cursor_id()
+        self.follow_cursor(table)
+
+    def follow_cursor(self, lane: LaneTable) -> None:
+        """Select the request under `lane`'s cursor, and show it."""
+        self.selected_id = lane.cursor_id()
         self.show_preview()
 
     def selected_row(self) -> QueueRow | None:
@@ -310,15 +318,13 @@ class QueueScreen(RequestActions, Screen):
 
     def cursor_moved(self, lane: LaneTable) -> None:
         if lane is self.focused or self.selected_id is None:
-            self.selected_id = lane.cursor_id()
-            self.show_preview()
+            self.follow_cursor(lane)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """A lane focused otherwise (a click, say): select the request under its cursor."""
         lane = event.widget
         if isinstance(lane, LaneTable) and lane.row_count and lane.cursor_id() != self.selected_id:
-            self.selected_id = lane.cursor_id()
-            self.show_preview()
+            self.follow_cursor(lane)
 
     def show_preview(self) -> None:
         """The selected request in full: who and what, why it stands where it does, and what
