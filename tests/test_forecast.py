@@ -298,6 +298,22 @@ async def test_the_status_line_gives_way_to_fit(
         assert ("now 4 · tomorrow 0 · later 2 · ongoing 0" in shown) is counts
 
 
+async def test_the_status_line_s_forecast_follows_an_action(folder: Path, clock, caseload) -> None:
+    """Closing #6 (new, in Now: ~40 min) leaves 30 + 25 + 25 = 80 min of work for the 90 min
+    left on Friday at 14:00, so nothing may slip any more. The status bar works the forecast
+    out after the frame that shows the queue (widgets/status.py)."""
+    clock.now = FRIDAY
+    app = make_app(folder, clock)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        assert app.screen.selected_id == 6
+        assert "  ·  this week ~2 h 00 of 1 h 30 left; 2 may slip  ·  " in screen_text(app)
+        await pilot.press("d", "enter")
+        await settle(pilot)
+        assert "now 3 · tomorrow 0 · later 2" in screen_text(app)
+        assert "  ·  this week ~1 h 20 of 1 h 30 left  ·  " in screen_text(app)
+
+
 async def test_the_review_shows_the_forecast_and_lists_what_may_slip(folder: Path, clock, caseload) -> None:
     clock.now = FRIDAY
     app = make_app(folder, clock, "nb")

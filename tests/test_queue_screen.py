@@ -41,6 +41,39 @@ def day(folder: Path, clock) -> Caseload:
     return caseload
 
 
+async def test_the_lane_with_focus_stands_out_in_every_theme(folder, clock, day) -> None:
+    """Its border and cursor are brighter (drawn by the lane, not with CSS `:focus`: see
+    LaneTable.watch_has_focus); both follow the focus, and a theme picked later."""
+    from textual.color import Color
+
+    from triage_tui.ui.widgets.lane import LaneTable
+
+    app = make_app(folder, clock)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        now, later = (app.screen.query_one(f"#table-{lane}", LaneTable) for lane in ("now", "later"))
+
+        def border(lane: LaneTable) -> Color:
+            return lane.styles.border_top[1]
+
+        def cursor(lane: LaneTable) -> object:  # a Rich colour
+            return next(iter(lane.render_line(1 + lane.cursor_row))).style.bgcolor
+
+        for theme in ("textual-dark", "textual-light"):
+            app.theme = theme
+            await settle(pilot)
+            primary = Color.parse(app.current_theme.primary)
+            assert now.has_focus and border(now) == primary and border(later) == primary.multiply_alpha(0.4)
+            before = cursor(now), cursor(later)
+            assert before[0] != before[1]
+            await pilot.press("tab")  # to Later (Tomorrow is empty)
+            await settle(pilot)
+            assert later.has_focus and border(later) == primary and border(now) == primary.multiply_alpha(0.4)
+            assert (cursor(now), cursor(later)) == before[::-1]
+            await pilot.press("shift+tab")
+            await settle(pilot)
+
+
 async def test_new_requests_come_first_and_the_preview_says_why(folder, clock, day) -> None:
     app = make_app(folder, clock)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -407,17 +407,20 @@ class Caseload:
     def day_queue(self, *, forecast: bool = False) -> DayQueue:
         """What the queue screen shows now, from one read of the hot data; with `forecast`,
         this week's forecast too."""
-        version = self.store.version() if forecast else None  # before the read: never newer than it
-        requests, entries, timer = self.store.snapshot()
-        queue = day_queue(requests, entries, timer, self.now(), self.calendar)
-        if forecast:
+        queue = day_queue(*self.store.snapshot(), self.now(), self.calendar)
+        return replace(queue, forecast=self.forecast_for(queue)) if forecast else queue
 
-            def hot(start: datetime, end: datetime) -> tuple[Collection[int], dict[int, Handled]]:
-                assert self._history is not None  # made by `_forecast`, which calls this
-                return self._history.hot_part(requests, entries, start, end)
+    def forecast_for(self, queue: DayQueue) -> Forecast | None:
+        """This week's forecast for `queue`, with the hot data as it is now: while it is
+        unchanged since `queue` was read, it is not parsed again."""
+        version = self.store.version()  # before the read: never newer than it
+        requests, entries, _ = self.store.snapshot()
 
-            queue = replace(queue, forecast=self._forecast(queue, version, hot))
-        return queue
+        def hot(start: datetime, end: datetime) -> tuple[Collection[int], dict[int, Handled]]:
+            assert self._history is not None  # made by `_forecast`, which calls this
+            return self._history.hot_part(requests, entries, start, end)
+
+        return self._forecast(queue, version, hot)
 
     def time_left(self) -> TimeLeft:
         """The contract time left in this week, as the forecast counts it."""

@@ -37,6 +37,7 @@ Only `time_left` depends on the clock minute by minute; the rest changes with th
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection, Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
@@ -352,6 +353,7 @@ class HistoryCache:
         # Each hot request's part, with the objects it came from (see `hot_part`).
         self._hot: dict[int, tuple[Request, list[TimeEntry], Handled | None]] = {}
         self._hot_start: datetime | None = None
+        self._lock = threading.Lock()
 
     def basis(
         self,
@@ -366,15 +368,16 @@ class HistoryCache:
         archive, and what they add (`hot_part`, or `handled_in_stored`)."""
         start, end = history_window(today)
         key = (start, archived_key, hot_key)
-        if self._basis is not None and self._basis[0] == key:
-            return self._basis[1]
-        if self._archived is None or self._archived[0] != (start, archived_key):
-            self._archived = ((start, archived_key), archived(start, end))
-        ids, part = hot(start, end)
-        history = {k: v for k, v in self._archived[1].items() if k not in ids} | part
-        found = basis(history.values(), start, end)
-        self._basis = (key, found)
-        return found
+        with self._lock:  # the queue's reads and the status bar's may ask at once
+            if self._basis is not None and self._basis[0] == key:
+                return self._basis[1]
+            if self._archived is None or self._archived[0] != (start, archived_key):
+                self._archived = ((start, archived_key), archived(start, end))
+            ids, part = hot(start, end)
+            history = {k: v for k, v in self._archived[1].items() if k not in ids} | part
+            found = basis(history.values(), start, end)
+            self._basis = (key, found)
+            return found
 
     def hot_part(
         self, requests: dict[int, Request], entries: dict[int, TimeEntry], start: datetime, end: datetime

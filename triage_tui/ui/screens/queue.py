@@ -155,7 +155,7 @@ class QueueScreen(RequestActions, Screen):
     def read_now(self) -> QueueRead:
         """Read the queue, off the event loop."""
         number, version = next(self.reads), self.app.watcher.read()  # type: ignore[attr-defined]
-        return QueueRead(number, version, self.caseload.day_queue(forecast=True))
+        return QueueRead(number, version, self.caseload.day_queue())
 
     def read_done(self) -> None:
         self.reading = False

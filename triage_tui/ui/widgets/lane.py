@@ -76,7 +76,9 @@ class LaneTable(ScrollView, can_focus=True):
     """The requests of one lane. Arrows (or j/k) move the cursor, and past its ends on to the
     next lane; Enter opens the request under it."""
 
-    COMPONENT_CLASSES = {"lane--header", "lane--cursor", "lane--stripe"}
+    COMPONENT_CLASSES = {
+        "lane--header", "lane--stripe", "lane--cursor", "lane--cursor-focus", "lane--border-focus"
+    }  # fmt: skip
     BINDINGS = [
         Binding("down,j", "move(1)", "Down", show=False, id="down"),
         Binding("up,k", "move(-1)", "Up", show=False, id="up"),
@@ -118,6 +120,7 @@ class LaneTable(ScrollView, can_focus=True):
         self._made: dict[int, tuple[list[Cell], list[Segment]]] = {}  # by id() of the row's cells
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._unfold_key: str | None = None
+        self._cursor_class = "lane--cursor"
 
     # -- filling -------------------------------------------------------------------------
     def show(self, rows: list[QueueRow], filtered: bool = False, *, again: bool = False) -> None:
@@ -214,7 +217,7 @@ class LaneTable(ScrollView, can_focus=True):
         strip = self._strips.get((index, cursor))
         if strip is None:
             row_style = base + self.get_component_rich_style("lane--stripe") if index % 2 else base
-            post = self.get_component_rich_style("lane--cursor") if cursor else None
+            post = self.get_component_rich_style(self._cursor_class) if cursor else None
             strip = Strip(Segment.apply_style(self._lines[index], row_style, post))
             strip = strip.adjust_cell_length(width, row_style + post if post else row_style)
             self._strips[(index, cursor)] = strip
@@ -224,11 +227,22 @@ class LaneTable(ScrollView, can_focus=True):
         super().notify_style_update()
         self._strips.clear()
 
-    def on_focus(self) -> None:
-        self._strips.clear()  # the cursor looks different in a lane with focus
-        self.refresh()
+    def on_mount(self) -> None:
+        self.app.theme_changed_signal.subscribe(self, lambda _theme: self._show_focus())
 
-    def on_blur(self) -> None:
+    def watch_has_focus(self, _has_focus: bool) -> None:
+        """The lane with focus has a brighter border and cursor, drawn here rather than with
+        CSS `:focus`: Textual restyles a widget (and its scrollbars) whose focus changes, a
+        few milliseconds on every key that moves the focus between lanes."""
+        self._show_focus()
+
+    def _show_focus(self) -> None:
+        """The border's colour changes, not its edges: no layout."""
+        edge, color = self.styles.base.border_top  # as the stylesheet has it
+        if self.has_focus:
+            color = self.get_component_styles("lane--border-focus").color
+        self.styles.border = (edge, color)
+        self._cursor_class = "lane--cursor-focus" if self.has_focus else "lane--cursor"
         self._strips.clear()
         self.refresh()
 

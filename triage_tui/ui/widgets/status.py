@@ -18,7 +18,8 @@ from ...i18n import Messages
 from ...present import forecast_status, signed
 from ...store import StoreError
 
-if TYPE_CHECKING:  # the review is not needed to start the app
+if TYPE_CHECKING:  # the review and the forecast are not needed to start the app
+    from ...core.forecast import Forecast
     from ...core.review import Balance
 
 SEPARATOR = "  ·  "
@@ -36,30 +37,37 @@ class StatusBar(Static):
         self.caseload = caseload
         self.t = t
         self.queue: DayQueue | None = None
+        self.forecast: Forecast | None = None  # this week's, as of the queue shown
         self.balances: tuple[Balance, Balance] | None = None  # this week's, this school year's
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
 
     def show(self, queue: DayQueue) -> None:
+        """Show what `queue` says at once; the forecast and the balances, which take longer
+        to work out, follow it (until then the last ones stay)."""
         self.queue = queue
         self.tick()
         # After the frame that shows the queue, which a key waits for: beside it, this read
         # would slow it down.
-        self.call_after_refresh(self.read_balances)
+        self.call_after_refresh(self.read_more, queue)
 
     @work(thread=True, exclusive=True, group="balances")
-    def read_balances(self) -> None:
-        """The school year's time is in the archives too: read off the event loop."""
+    def read_more(self, queue: DayQueue) -> None:
+        """The forecast for `queue`, and the balances (the school year's time is in the
+        archives too): off the event loop."""
         try:
-            balances = self.caseload.balances()
+            forecast, balances = self.caseload.forecast_for(queue), self.caseload.balances()
         except (TriageError, StoreError):
             return  # the queue's own read says what is wrong
-        self.app.call_from_thread(self.balances_read, balances)
+        self.app.call_from_thread(self.more_read, queue, forecast, balances)
 
-    def balances_read(self, balances: tuple[Balance, Balance]) -> None:
-        self.balances = balances
-        self.tick()
+    def more_read(
+        self, queue: DayQueue, forecast: Forecast | None, balances: tuple[Balance, Balance]
+    ) -> None:
+        if queue is self.queue:  # not one shown before it, come late
+            self.forecast, self.balances = forecast, balances
+            self.tick()
 
     def on_resize(self) -> None:
         self.tick()
@@ -84,7 +92,7 @@ class StatusBar(Static):
         parts.append(("today", t("status.today", logged=logged, day=t.minutes(day_minutes)), ""))
         if queue.overdue:  # before the counts, which the lanes' titles also give: it stays in sight
             parts.append(("overdue", t("status.overdue", n=queue.overdue), "bold red"))
-        forecast = queue.forecast
+        forecast = self.forecast
         if forecast is not None:  # the time left goes down as the day goes on
             forecast = forecast.with_time_left(self.caseload.time_left())
             parts.append(("forecast", forecast_status(t, forecast), "bold" if forecast.at_risk else ""))
