@@ -323,6 +323,7 @@ def run(
         # A thread reading the data hands the interpreter back to the screen every 1 ms, not
         # every 5 ms (Python's default): a key pressed meanwhile is not kept waiting.
         sys.setswitchinterval(0.001)
+        app.collect_when_quiet()
         app.run()
         return app.return_code or 0
     if args.command in ("backup", "restore", "repair"):

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -26,6 +26,7 @@ from ..core.text import printable
 from ..i18n import Messages, language_for
 from ..store import Store, StoreError
 from ..store.config import CONFIG_NAME, load_settings, remember_theme
+from .collector import QuietCollector
 from .screens.forms import Field, Form, Save, Then
 from .screens.queue import QueueScreen
 from .watcher import DataChanged, Watcher
@@ -81,9 +82,23 @@ class TriageApp(App[None]):
         self._request_screen: RequestScreen | None = None
         self._review_screen: ReviewScreen | None = None
         self._day_time_screen: DayTimeScreen | None = None
+        self.collector: QuietCollector | None = None
+
+    def collect_when_quiet(self) -> None:
+        """Run the garbage collector in pauses (see collector.py); for the real terminal only,
+        as it sets Python's thresholds for the whole process."""
+        self.collector = QuietCollector()
+        self.collector.start()
+
+    async def on_event(self, event: events.Event) -> None:
+        if self.collector is not None and isinstance(event, events.InputEvent):
+            self.collector.input()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.watcher.start()
+        if self.collector is not None:
+            self.set_interval(0.1, self.collector.tick)
         if os.name == "posix" and sys.__stdin__ is not None and sys.__stdin__.isatty():
             self.set_interval(1, self.check_terminal)
         self.theme_changed_signal.subscribe(self, self.theme_changed)
