@@ -9,7 +9,7 @@ import pytest
 from test_tui import make_app, settle
 
 from triage_tui.ui import collector
-from triage_tui.ui.collector import QUIET, QuietCollector
+from triage_tui.ui.collector import FULL_EVERY, QUIET, QuietCollector
 
 
 class FakeGC:
@@ -39,23 +39,30 @@ def fake(monkeypatch) -> tuple[FakeGC, list[float]]:
 def test_it_collects_only_once_she_has_paused(fake) -> None:
     fake_gc, now = fake
     quiet = QuietCollector()
-    fake_gc.count = (300, 4, 10)  # a full collection is due
+    fake_gc.count = (300, 4, 10)  # ten middle collections: a full one is due
     now[0] += QUIET - 0.01
     quiet.tick()
     assert fake_gc.collected == []  # still typing
     now[0] += 0.02
     quiet.tick()
-    assert fake_gc.collected == [2]  # the full one, in the pause
-    quiet.input()
-    fake_gc.count = (300, 4, 3)
+    assert fake_gc.collected == [1]  # paused, but the last full one (the start) was just now
+    now[0] += FULL_EVERY
     quiet.tick()
-    assert fake_gc.collected == [2]  # a key just came
+    assert fake_gc.collected == [1, 2]  # the full one, in a pause
+    quiet.input()
+    fake_gc.count = (300, 4, 12)
+    quiet.tick()
+    assert fake_gc.collected == [1, 2]  # a key just came
     now[0] += QUIET
     quiet.tick()
-    assert fake_gc.collected == [2, 1]  # young ones only: the full one is not due
+    assert fake_gc.collected == [1, 2, 1]  # young ones only: a full one ran FULL_EVERY ago
     fake_gc.count = (12, 0, 3)
     quiet.tick()
-    assert fake_gc.collected == [2, 1]  # nothing since
+    assert fake_gc.collected == [1, 2, 1]  # nothing since
+    now[0] += FULL_EVERY
+    fake_gc.count = (300, 1, 9)
+    quiet.tick()
+    assert fake_gc.collected == [1, 2, 1, 1]  # long enough, but not ten middle ones yet
 
 
 def test_python_collects_in_full_itself_only_ten_times_as_late() -> None:

@@ -40,7 +40,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 import pytest
-from test_tui import make_app, screen_text, settle
+from test_tui import make_app, notices, screen_text, settle
 from textual.widgets import DataTable, Static
 
 from triage_tui.caseload import Caseload
@@ -312,6 +312,31 @@ async def test_the_status_line_s_forecast_follows_an_action(folder: Path, clock,
         await settle(pilot)
         assert "now 3 · tomorrow 0 · later 2" in screen_text(app)
         assert "  ·  this week ~1 h 20 of 1 h 30 left  ·  " in screen_text(app)
+
+
+async def test_a_forecast_that_cannot_be_read_is_taken_away_and_said(folder: Path, clock, caseload) -> None:
+    """The queue was read, but not the archives the forecast needs (changed while being read,
+    say): the forecast read for the queue before does not stay beside the new one unsaid."""
+    from triage_tui.store import StoreError
+
+    clock.now = FRIDAY
+    app = make_app(folder, clock)
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        assert "this week ~2 h 00 of 1 h 30 left; 2 may slip" in screen_text(app)
+
+        def cannot(queue: object) -> None:
+            raise StoreError("history-2026-10.json kept changing while being read")
+
+        app.caseload.forecast_for = cannot
+        for _ in range(2):
+            await pilot.press("d", "enter")
+            await settle(pilot)
+        shot = screen_text(app)
+        assert "now 2 · tomorrow 0 · later 2" in shot
+        assert "this week ~" not in shot and "balance" not in shot
+        said = "The data cannot be read: history-2026-10.json kept changing while being read"
+        assert notices(app).count(said) == 1  # two actions, said once
 
 
 async def test_the_review_shows_the_forecast_and_lists_what_may_slip(folder: Path, clock, caseload) -> None:

@@ -6,6 +6,7 @@ once the result is durable on disk.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Collection
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -50,6 +51,7 @@ class Caseload:
         self.calendar = settings.calendar()
         self._clock = clock
         self._history: HistoryCache | None = None  # the forecast's medians, made when first asked
+        self._history_made = threading.Lock()  # once, whichever thread asks first
 
     @classmethod
     def open(cls, data_dir: Path, clock: Clock = datetime.now, settings: Settings | None = None) -> Caseload:
@@ -440,8 +442,9 @@ class Caseload:
         come from changed (see HistoryCache): a refresh walks the queue and no more."""
         from .core.forecast import HistoryCache, forecast, handled_in_stored, history_window
 
-        if self._history is None:
-            self._history = HistoryCache()
+        with self._history_made:
+            if self._history is None:
+                self._history = HistoryCache()
         start, _ = history_window(queue.today)
         # An archive holds what ended in its month, so one of an earlier month holds nothing
         # from the eight weeks.

@@ -368,7 +368,7 @@ class HistoryCache:
         archive, and what they add (`hot_part`, or `handled_in_stored`)."""
         start, end = history_window(today)
         key = (start, archived_key, hot_key)
-        with self._lock:  # the queue's reads and the status bar's may ask at once
+        with self._lock:  # the status bar's reads and the review's may ask at once
             if self._basis is not None and self._basis[0] == key:
                 return self._basis[1]
             if self._archived is None or self._archived[0] != (start, archived_key):

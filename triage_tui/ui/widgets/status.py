@@ -14,6 +14,7 @@ from textual.widgets import Static
 from ...caseload import Caseload
 from ...core.errors import TriageError
 from ...core.queue import LANES, DayQueue
+from ...core.text import printable
 from ...i18n import Messages
 from ...present import forecast_status, signed
 from ...store import StoreError
@@ -30,7 +31,8 @@ GIVE_WAY = ("counts", "forecast", "no_timer", "balance", "today")
 
 
 class StatusBar(Static):
-    """Shows what the last read of the queue found; only the timer ticks in between."""
+    """Shows what the last read of the queue found, and then the forecast and balances read
+    for it; only the timer ticks in between."""
 
     def __init__(self, caseload: Caseload, t: Messages) -> None:
         super().__init__(id="status")
@@ -39,6 +41,7 @@ class StatusBar(Static):
         self.queue: DayQueue | None = None
         self.forecast: Forecast | None = None  # this week's, as of the queue shown
         self.balances: tuple[Balance, Balance] | None = None  # this week's, this school year's
+        self.said: str | None = None  # the last failure to read them that was said
 
     def on_mount(self) -> None:
         self.set_interval(1, self.tick)
@@ -52,22 +55,35 @@ class StatusBar(Static):
         # would slow it down.
         self.call_after_refresh(self.read_more, queue)
 
-    @work(thread=True, exclusive=True, group="balances")
+    @work(thread=True, exclusive=True, group="status")
     def read_more(self, queue: DayQueue) -> None:
         """The forecast for `queue`, and the balances (the school year's time is in the
         archives too): off the event loop."""
         try:
             forecast, balances = self.caseload.forecast_for(queue), self.caseload.balances()
-        except (TriageError, StoreError):
-            return  # the queue's own read says what is wrong
+        except (TriageError, StoreError) as e:
+            self.app.call_from_thread(self.more_failed, queue, e)
+            return
         self.app.call_from_thread(self.more_read, queue, forecast, balances)
 
     def more_read(
         self, queue: DayQueue, forecast: Forecast | None, balances: tuple[Balance, Balance]
     ) -> None:
         if queue is self.queue:  # not one shown before it, come late
-            self.forecast, self.balances = forecast, balances
+            self.forecast, self.balances, self.said = forecast, balances, None
             self.tick()
+
+    def more_failed(self, queue: DayQueue, error: TriageError | StoreError) -> None:
+        """What was read before no longer goes with the queue shown: it goes, and the
+        reason is said (once while it stays the same: every change would say it again)."""
+        if queue is not self.queue:
+            return
+        self.forecast = self.balances = None
+        self.tick()
+        said = printable(self.t("msg.store_error", error=self.t.error(error)))
+        if said != self.said:
+            self.said = said
+            self.notify(said, severity="error", markup=False)
 
     def on_resize(self) -> None:
         self.tick()
