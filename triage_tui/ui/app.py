@@ -85,8 +85,8 @@ class TriageApp(App[None]):
         self.collector: QuietCollector | None = None
 
     def collect_when_quiet(self) -> None:
-        """Run the garbage collector in pauses (see collector.py); for the real terminal only,
-        as it sets Python's thresholds for the whole process."""
+        """Run the garbage collector in pauses (see collector.py). Before `run()`, and for the
+        real terminal only: it sets Python's thresholds for the whole process."""
         self.collector = QuietCollector()
         self.collector.start()
 
