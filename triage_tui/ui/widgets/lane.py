@@ -120,7 +120,6 @@ class LaneTable(ScrollView, can_focus=True):
         self._made: dict[int, tuple[list[Cell], list[Segment]]] = {}  # by id() of the row's cells
         self._strips: dict[tuple[int, bool], Strip] = {}
         self._unfold_key: str | None = None
-        self._cursor_class = "lane--cursor"
 
     # -- filling -------------------------------------------------------------------------
     def show(self, rows: list[QueueRow], filtered: bool = False, *, again: bool = False) -> None:
@@ -217,7 +216,8 @@ class LaneTable(ScrollView, can_focus=True):
         strip = self._strips.get((index, cursor))
         if strip is None:
             row_style = base + self.get_component_rich_style("lane--stripe") if index % 2 else base
-            post = self.get_component_rich_style(self._cursor_class) if cursor else None
+            focused = "lane--cursor-focus" if self.has_focus else "lane--cursor"
+            post = self.get_component_rich_style(focused) if cursor else None
             strip = Strip(Segment.apply_style(self._lines[index], row_style, post))
             strip = strip.adjust_cell_length(width, row_style + post if post else row_style)
             self._strips[(index, cursor)] = strip
@@ -242,7 +242,6 @@ class LaneTable(ScrollView, can_focus=True):
         if self.has_focus:
             color = self.get_component_styles("lane--border-focus").color
         self.styles.border = (edge, color)
-        self._cursor_class = "lane--cursor-focus" if self.has_focus else "lane--cursor"
         self._strips.clear()
         self.refresh()
 
