@@ -265,6 +265,11 @@ def test_add_school_days(calendar: SchoolCalendar, day: str, n: int, expected: s
         (SCHOOL, "2026-03-27", "2026-04-10", 4),
         (PLAIN, "2026-10-31", "2026-11-30", 21),  # all of November 2026
         (SCHOOL, "2026-08-16", "2026-12-20", 85),  # autumn term: 18 weeks minus the autumn break
+        (PLAIN, "2026-12-31", "2027-01-04", 1),  # over New Year (a Friday, a holiday): Monday only
+        # All of 2026 (261 weekdays less 8 holidays on weekdays: 1 January, Maundy Thursday,
+        # Good Friday, Easter Monday, 1 May, Ascension Day, Whit Monday, 25 December), and
+        # Monday 4 January 2027.
+        (PLAIN, "2025-12-31", "2027-01-04", 254),
     ],
 )
 def test_school_days_between(calendar: SchoolCalendar, start: str, end: str, expected: int) -> None:

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from conftest import TypingTerminal, full_disk
 
-from triage_tui.cli import main
+from triage_tui.cli import COMMANDS, build_parser, main, typed_command
 
 FIXED = datetime(2026, 11, 26, 10, 0)  # a Thursday
 ESC_RED = "\x1b[31m"
@@ -226,6 +226,39 @@ def test_help_lists_the_commands(triage: Triage) -> None:
     for command in ("add", "list", "show", "urgency", "postpone", "next", "log", "start", "stop", "done",
                     "reopen"):  # fmt: skip
         assert f"    {command}" in result.out
+
+
+def test_a_command_s_parser_built_alone_is_the_one_built_with_all(capsys: pytest.CaptureFixture[str]) -> None:
+    """`triage add ...` builds only the parser of `add` (building all twenty costs 10-15 ms of
+    a quick capture); its help and its refusals are the same as with all of them built."""
+
+    def said(parser: Any, *args: str) -> tuple[Any, str, str]:
+        with pytest.raises(SystemExit) as exit:
+            parser.parse_args(list(args))
+        return (exit.value.code, *capsys.readouterr())
+
+    for name in COMMANDS:
+        assert said(build_parser(name), name, "--help") == said(build_parser(), name, "--help")
+    assert said(build_parser("add"), "add", "x") == said(build_parser(), "add", "x")  # no --pupil
+    assert "the following arguments are required: --pupil" in said(build_parser("add"), "add", "x")[2]
+
+
+@pytest.mark.parametrize(
+    ("argv", "command"),
+    [
+        (["add", "x", "--pupil", "AB"], "add"),
+        (["--data-dir", "/tmp/d", "report", "--week", "2026-W48"], "report"),
+        (["--data-dir=/tmp/d", "list"], "list"),
+        (["--data-dir", "add", "list"], "list"),  # a folder named like a command
+        (["--data", "d", "add"], None),  # an abbreviated option: all are built, argparse decides
+        (["--help"], None),
+        (["--version"], None),
+        (["lst"], None),  # a mistake: said with every command to choose from
+        ([], None),  # the TUI
+    ],
+)
+def test_the_typed_command_is_found_only_after_the_data_folder(argv: list[str], command: str | None) -> None:
+    assert typed_command(argv) == command
 
 
 # --- list -----------------------------------------------------------------------------------

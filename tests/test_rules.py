@@ -6,14 +6,15 @@ Wed 02.12; Thu 03.12; Fri 04.12; Mon 07.12. `later` is 5 school days.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import FrozenInstanceError
+from datetime import date, datetime, timedelta
 
 import pytest
 
 from triage_tui.core import operations as ops
 from triage_tui.core.calendar import Break, SchoolCalendar
 from triage_tui.core.errors import TriageError
-from triage_tui.core.model import Request, TimeEntry
+from triage_tui.core.model import Event, Request, TimeEntry
 
 CAL = SchoolCalendar()
 LATER = 5
@@ -457,3 +458,28 @@ def test_the_stored_form_keeps_everything() -> None:
     request = ops.reopen(request, at("2026-11-30T08:00"), CAL, LATER)
     request = ops.edit(request, at("2026-11-30T08:05"), summary="New words")
     assert Request.from_doc(1, request.to_doc()) == request
+
+
+def test_an_event_and_a_time_entry_read_back_whole_and_frozen() -> None:
+    """`from_doc` fills their fields without `__init__`: every field, offset included, comes back
+    as it was stored, and the result is as frozen as one made the usual way."""
+    when, cet = at("2026-11-26T10:00"), timedelta(hours=1)
+    events = [
+        Event("created", when, offset=cet),
+        Event("classified", when, from_="now", to="later", due=d("2026-12-03"), why="a reason", offset=cet),
+        Event("postponed", when, from_due=d("2026-12-03"), to_due=d("2026-12-07"), offset=cet),
+        Event("next_step", when, step=d("2026-12-01"), why="see her", offset=cet),
+        Event("next_step", when, offset=cet),  # cleared
+        Event("closed", when, outcome="referred", offset=cet),
+        Event("reopened", when, due=d("2026-11-27"), offset=cet),
+        Event("edited", when, fields=("pupil", "summary"), offset=cet),
+    ]
+    entries = [TimeEntry(7, when, 45, "conversation", 3, "a note", cet), TimeEntry(8, when, 5, "admin")]
+    read = [Event.from_doc(e.to_doc()) for e in events]
+    read += [TimeEntry.from_doc(e.id, e.to_doc()) for e in entries]
+    local = when.astimezone().utcoffset()  # what an instant stored without an offset gets
+    for made, back in zip([*events, *entries], read, strict=True):
+        assert vars(back) == vars(made) | {"offset": made.offset or local}
+        assert back == made and hash(back) == hash(made)
+        with pytest.raises(FrozenInstanceError):
+            back.offset = None  # type: ignore[misc]

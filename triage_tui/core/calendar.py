@@ -56,7 +56,8 @@ class SchoolCalendar:
     def __init__(self, breaks: Iterable[Break] = ()) -> None:
         self.breaks = tuple(breaks)
         self._known: dict[date, bool] = {}  # counting school days asks about the same days often
-        self._totals: dict[int, list[int]] = {}  # by year: school days from 1 January through each day
+        # by year: its 1 January as an ordinal, and the school days from then through each day
+        self._totals: dict[int, tuple[int, list[int]]] = {}
 
     def is_school_day(self, d: date) -> bool:
         known = self._known.get(d)
@@ -116,16 +117,20 @@ class SchoolCalendar:
         request, over years."""
         if end <= start:
             return 0
-        years = sum(self._through(date(year, 12, 31)) for year in range(start.year, end.year))
-        return years + self._through(end) - self._through(start)
+        through = self._through(end) - self._through(start)
+        if start.year == end.year:
+            return through
+        return through + sum(self._through(date(year, 12, 31)) for year in range(start.year, end.year))
 
     def _through(self, d: date) -> int:
         """School days from 1 January of `d`'s year through `d`."""
-        totals = self._totals.get(d.year)
-        if totals is None:
+        known = self._totals.get(d.year)
+        if known is None:
             first = date(d.year, 1, 1)
             days = (date(d.year + 1, 1, 1) - first).days
-            totals = self._totals[d.year] = list(
-                accumulate(self.is_school_day(first + timedelta(days=n)) for n in range(days))
+            known = self._totals[d.year] = (
+                first.toordinal(),
+                list(accumulate(self.is_school_day(first + timedelta(days=n)) for n in range(days))),
             )
-        return totals[d.timetuple().tm_yday - 1]
+        first_day, totals = known
+        return totals[d.toordinal() - first_day]
