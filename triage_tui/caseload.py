@@ -18,7 +18,6 @@ from .core import operations as ops
 from .core.calendar import school_year_start
 from .core.errors import TriageError
 from .core.model import Request, TimeEntry, Timer, aware
-from .core.queue import DayQueue, day_queue
 from .core.settings import Settings
 from .store import Store
 from .store.config import load_settings
@@ -27,6 +26,7 @@ from .store.scrub import PURGED
 
 if TYPE_CHECKING:
     from .core.forecast import Forecast, Handled, HistoryCache, TimeLeft
+    from .core.queue import DayQueue
     from .core.review import Balance, PeriodReview, Week, WeeklyReview
     from .core.year import Period
 
@@ -409,6 +409,8 @@ class Caseload:
     def day_queue(self, *, forecast: bool = False) -> DayQueue:
         """What the queue screen shows now, from one read of the hot data; with `forecast`,
         this week's forecast too."""
+        from .core.queue import day_queue
+
         queue = day_queue(*self.store.snapshot(), self.now(), self.calendar)
         return replace(queue, forecast=self.forecast_for(queue)) if forecast else queue
 
@@ -464,6 +466,8 @@ class Caseload:
     def all_requests(self, pupil: str | None = None) -> tuple[list[Request], list[TimeEntry]]:
         """Every request (of one pupil, if given), open ones in queue order first, then
         closed ones newest first."""
+        from .core.queue import day_queue
+
         requests, entries = self.store.everything() if pupil is None else self.store.of_pupil(pupil)
         queue = day_queue(requests, entries, None, self.now(), self.calendar)
         closed = sorted((r for r in requests.values() if not r.is_open), key=lambda r: -r.id)
@@ -504,6 +508,7 @@ class Caseload:
         """The forecast, from what the review of the week under way read (every open request
         with its time) and the hot data as stored: no second parse of it."""
         from .core.forecast import handled_in_stored
+        from .core.queue import day_queue
 
         def hot(start: datetime, end: datetime) -> tuple[Collection[int], dict[int, Handled]]:
             ((stored, times),) = self.store.stored()

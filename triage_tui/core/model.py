@@ -315,21 +315,28 @@ class Request:
         return due
 
     @property
-    def status(self) -> str:
+    def standing_close(self) -> Event | None:
+        """The close that stands (None while open): its last, unless a reopening followed it."""
         event = self._last("closed", "reopened")
-        return "closed" if event is not None and event.type == "closed" else "open"
+        return event if event is not None and event.type == "closed" else None
+
+    @property
+    def status(self) -> str:
+        return "open" if self.standing_close is None else "closed"
 
     @property
     def is_open(self) -> bool:
-        return self.status == "open"
+        return self.standing_close is None
 
     @property
     def outcome(self) -> str | None:
-        return self._last("closed").outcome if not self.is_open else None  # type: ignore[union-attr]
+        close = self.standing_close
+        return None if close is None else close.outcome
 
     @property
     def closed_at(self) -> datetime | None:
-        return None if self.is_open else self._last("closed").at  # type: ignore[union-attr]
+        close = self.standing_close
+        return None if close is None else close.at
 
     @property
     def first_classification(self) -> Event:

@@ -503,7 +503,7 @@ def _findings(
                 )
         # Closed without contact: the close still stands at the week's end, and no time was
         # logged on it by then.
-        if then is not None and not open_then and in_span(then.closed_at) and seen is None:
+        if seen is None and then is not None and not open_then and in_span(then.closed_at):
             silent_closes.append(SilentClose(r.id, r.pupil, then.outcome or ""))
         for d in r.slips(first_contact, cutoff):
             if day_in_span(d):
