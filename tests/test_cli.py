@@ -13,6 +13,7 @@ from __future__ import annotations
 import errno
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -221,11 +222,14 @@ def test_data_dir_before_the_command_and_from_the_environment(
 
 
 def test_help_lists_the_commands(triage: Triage) -> None:
+    """Every command, in the order of `COMMANDS` (the list the quick path looks a typed one up in)."""
     result = triage("--help")
     assert result.code == 0 and "usage: triage" in result.out
-    for command in ("add", "list", "show", "urgency", "postpone", "next", "log", "start", "stop", "done",
-                    "reopen"):  # fmt: skip
-        assert f"    {command}" in result.out
+    listed = re.findall(r"^    ([a-z]+) ", result.out, re.M)
+    assert listed == ["add", "list", "show", "urgency", "postpone", "next", "log", "unlog", "time", "start",
+                      "stop", "done", "reopen", "edit", "report", "undo", "purge", "backup", "restore",
+                      "repair"]  # fmt: skip
+    assert tuple(listed) == COMMANDS
 
 
 def test_a_command_s_parser_built_alone_is_the_one_built_with_all(capsys: pytest.CaptureFixture[str]) -> None:

@@ -14,8 +14,6 @@ from hypothesis import strategies as st
 
 from triage_tui import cli
 
-COMMANDS = ("add", "list", "show", "urgency", "postpone", "next", "log", "unlog", "start", "stop",
-            "done", "reopen", "edit", "report", "backup", "restore", "repair", "undo", "time")  # fmt: skip
 WORDS = (
     "1", "2", "0", "-1", "99999999999", "9" * 50, "x", "8A-KL", "now", "later", "tomorrow", "fri", "none",
     "+3", "31.12.9999", "0999-03-01", "2026-11-26", "i går 14:00", "45", "1h30", "admin", "conversation",
@@ -48,7 +46,7 @@ def folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(command=st.sampled_from(COMMANDS), words=st.lists(st.sampled_from(WORDS), max_size=5))
+@given(command=st.sampled_from(cli.COMMANDS), words=st.lists(st.sampled_from(WORDS), max_size=5))
 def test_any_arguments_end_cleanly(folder: Path, command: str, words: list[str]) -> None:
     before = files(folder)
     err, out = io.StringIO(), io.StringIO()

@@ -137,7 +137,9 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"triage-tui {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help: str, *parents: argparse.ArgumentParser) -> Any:
+    def command(
+        name: str, help: str, *parents: argparse.ArgumentParser
+    ) -> argparse.ArgumentParser | _NotBuilt:
         if only is not None and name != only:
             return _NotBuilt()
         return commands.add_parser(name, help=help, description=help, parents=[common, *parents])

@@ -89,7 +89,8 @@ def _filled(cls: type[T], fields: dict[str, Any]) -> T:
     """An instance of the frozen dataclass `cls` holding `fields` (every one of its fields),
     made without its `__init__`, which sets each field through `object.__setattr__`: that was
     half the cost of reading a school year's report, which reads about 10,000 events and
-    5,000 time entries."""
+    5,000 time entries. The price is memory: an instance with a dict of its own takes about
+    530 bytes, not 185 (all five years read at once, by `list --all`, take 88 MB, not 65)."""
     made = object.__new__(cls)
     object.__setattr__(made, "__dict__", fields)
     return made
