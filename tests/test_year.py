@@ -519,6 +519,43 @@ def test_reading_only_what_a_period_needs_gives_the_full_answer(tmp_path: Path) 
         assert caseload.period_review(period).as_json() == full.as_json(), str(period)
 
 
+def test_a_period_s_review_works_with_automatic_garbage_collection_paused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """It builds tens of thousands of objects that form no cycles; the collector walking them
+    again and again was a tenth of a school year's report. Paused only while it works, and a
+    pause begun elsewhere (another thread's review) is not ended by it."""
+    import gc
+
+    from triage_tui.core import review
+
+    now = datetime(2026, 11, 26, 10, 0)
+    caseload = Caseload.open(tmp_path / "data", lambda: now)
+    caseload.add("AB", "Sover i timen")
+    during: list[bool] = []
+
+    def worked_out(*args, **kwargs):
+        during.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    real = review.period_review
+    monkeypatch.setattr(review, "period_review", worked_out)
+    assert gc.isenabled()
+    assert caseload.period_review(Period(SchoolYear(2026))).received == {"now": 0, "tomorrow": 0, "later": 1}
+    assert (during, gc.isenabled()) == ([False], True)
+    monkeypatch.setattr(review, "period_review", lambda *args, **kwargs: 1 / 0)
+    with pytest.raises(ZeroDivisionError):
+        caseload.period_review(Period(SchoolYear(2026)))
+    assert gc.isenabled()  # even when the review fails
+    gc.disable()
+    try:
+        monkeypatch.setattr(review, "period_review", worked_out)
+        caseload.period_review(Period(SchoolYear(2026)))
+        assert (during[-1], gc.isenabled()) == (False, False)  # left for whoever paused it
+    finally:
+        gc.enable()
+
+
 # -- the review screen: week, term, school year ---------------------------------------------------
 
 
