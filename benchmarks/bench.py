@@ -30,8 +30,8 @@ from triage_tui.i18n import Messages  # noqa: E402
 from triage_tui.report import letter  # noqa: E402
 
 ROUNDS = 60
-PROCESS_RUNS = 21
-SPREAD_ROUNDS = 3
+PROCESS_RUNS = 20
+SPREAD_ROUNDS = 5
 TRIAGE = Path(sys.executable).parent / "triage"
 T = TypeVar("T")
 
@@ -191,33 +191,41 @@ def school_year_round(reports: Path) -> list[list[float]]:
 
 
 class Spread:
-    """`triage add` as a process and the school-year reports, measured a third at a time in
-    rounds spread over the whole run (one at its start, one before the scripted day, one
-    after it). This machine's speed changes for a minute or more at a time: measured in one
-    go, a figure took whichever minute it fell in (the same five reports took 400-480 ms a
-    year, then 230-300 a minute later). Each `triage add` runs right after a bare
-    `python -c pass`, so the two see the same machine."""
+    """`triage add` as a process and the school-year reports, measured a little at a time in
+    rounds spread over the whole run: three before the scripted day, two after it. This
+    machine's speed changes for a minute or more at a time (a bare `python -c pass` takes 30
+    ms, then 50): measured in one go, a figure took whichever minute it fell in. Each
+    `triage add` runs right after a bare `python -c pass`, so the two see the same machine,
+    and each round's figures are printed with the minute it ran."""
 
     def __init__(self, five: Path, reports: Path) -> None:
         self.reports = reports  # never written: every round reads the same
-        self.add: list[float] = []
-        self.bare: list[float] = []
-        self.years: list[list[float]] = [[] for _ in range(5)]
+        self.started = time.perf_counter()
+        self.add: list[list[float]] = []  # by round
+        self.bare: list[list[float]] = []
+        self.years: list[list[float]] = [[] for _ in range(5)]  # each year's runs, a round each
         self.warm: list[float] = []
+        self.minutes: list[float] = []
         self.command = [str(TRIAGE), "--data-dir", str(five), "add", "--pupil", "BENCH"]
         _timed_run([*self.command, "warm-up: daily backup and archival"])
 
     def round(self) -> None:
+        self.minutes.append((time.perf_counter() - self.started) / 60)
+        add: list[float] = []
+        bare: list[float] = []
         for _ in range(PROCESS_RUNS // SPREAD_ROUNDS):
-            self.bare.append(_timed_run([sys.executable, "-c", "pass"]))
-            self.add.append(_timed_run([*self.command, f"process {len(self.add)}"]))
+            bare.append(_timed_run([sys.executable, "-c", "pass"]))
+            add.append(_timed_run([*self.command, f"process {len(self.add)}.{len(add)}"]))
+        self.add.append(add)
+        self.bare.append(bare)
         by_year = in_a_fresh_process(school_year_round, self.reports)
         for year, (cold, warm) in zip(self.years, by_year, strict=True):
             year.append(cold)
             self.warm.append(warm)
 
     def print_rows(self) -> None:
-        process, bare = statistics.median(self.add), statistics.median(self.bare)
+        process = statistics.median(ms for runs in self.add for ms in runs)
+        bare = statistics.median(ms for runs in self.bare for ms in runs)
         add = "`triage add` as a process, five years (median ms)"
         print(row(add, f"{process:.0f}", "<= 150", process <= 150))
         print(row("  bare `python -c pass` on this machine (median ms)", f"{bare:.0f}", "", None))
@@ -225,12 +233,16 @@ class Spread:
         medians = [statistics.median(runs) for runs in self.years]
         cold, slowest = statistics.median(medians), max(medians)
         print(row("school-year report, five years (median ms)", f"{cold:.0f}", "<= 300", cold <= 300))
-        slowest_year = f"  the slowest year (the median of its {SPREAD_ROUNDS} runs, ms)"
+        slowest_year = f"  the slowest year (the median of its {len(self.minutes)} runs, ms)"
         print(row(slowest_year, f"{slowest:.0f}", "<= 300", slowest <= 300))
-        slowest_run, runs = max(max(year) for year in self.years), sum(len(year) for year in self.years)
-        print(row(f"  the slowest single run of the {runs} (ms)", f"{slowest_run:.0f}", "", None))
         warm = statistics.median(self.warm)
         print(row("  again, with the files already read (median ms)", f"{warm:.0f}", "", None))
+        for i, minute in enumerate(self.minutes):
+            reports = sorted(year[i] for year in self.years[1:])  # the four full years
+            add, bare = statistics.median(self.add[i]), statistics.median(self.bare[i])
+            figures = (add, bare, reports[0], reports[-1])
+            label = f"  round {i + 1}, minute {minute:.0f}: add / bare / full years (ms)"
+            print(row(label, "{:.0f} / {:.0f} / {:.0f}-{:.0f}".format(*figures), "", None))
 
 
 def in_a_fresh_process(measure: Callable[[Path], T], five: Path) -> T:
@@ -348,6 +360,7 @@ def main() -> None:
             row("  the slowest of 20 weeks over five years (ms)", f"{slowest:.0f}", "<= 100", slowest <= 100)
         )
         print(row("  again, with the files already read (median ms)", f"{warm:.0f}", "", None))
+        spread.round()
         after_write, unchanged, first = forecast_costs(five, Path(tmp) / "forecast")
         print(
             row(
@@ -363,26 +376,30 @@ def main() -> None:
         print(row("an edit that rewrites 30 backups, five years (median ms)", f"{edit:.0f}", "<= 2000",
                   edit <= 2000))  # fmt: skip
         print(row("  files in the 30 backups (each holds the name)", str(files), "", None))
-        started = start_up(five)
-        ratio = started["ratio"]
-        print(
-            row(
-                "TUI start to first painted queue, five years / minimal",
-                f"{ratio:.2f}",
-                "<= 1.3",
-                ratio <= 1.3,
-            )
-        )
-        print(row("  triage, five years (median ms)", f"{started['ours']:.0f}", "", None))
-        print(
-            row("  minimal Textual app with a DataTable (median ms)", f"{started['minimal']:.0f}", "", None)
-        )
-        print(row("  peak memory: triage, five years (MiB)", f"{started['ours_mib']:.0f}", "", None))
-        print(row("  peak memory: minimal app (MiB)", f"{started['minimal_mib']:.0f}", "", None))
         spread.round()
         open_all_day_rows(Path(tmp) / "day")
         spread.round()
+        start_up_rows(five)
+        spread.round()
         spread.print_rows()
+
+
+def start_up_rows(five: Path) -> None:
+    """The start to first paint on five years, beside a minimal Textual app (see `start_up`)."""
+    started = start_up(five)
+    ratio = started["ratio"]
+    print(
+        row(
+            "TUI start to first painted queue, five years / minimal",
+            f"{ratio:.2f}",
+            "<= 1.3",
+            ratio <= 1.3,
+        )
+    )
+    print(row("  triage, five years (median ms)", f"{started['ours']:.0f}", "", None))
+    print(row("  minimal Textual app with a DataTable (median ms)", f"{started['minimal']:.0f}", "", None))
+    print(row("  peak memory: triage, five years (MiB)", f"{started['ours_mib']:.0f}", "", None))
+    print(row("  peak memory: minimal app (MiB)", f"{started['minimal_mib']:.0f}", "", None))
 
 
 def open_all_day_rows(folder: Path) -> None:
