@@ -30,8 +30,7 @@ from triage_tui.i18n import Messages  # noqa: E402
 from triage_tui.report import letter  # noqa: E402
 
 ROUNDS = 60
-PROCESS_RUNS = 20
-SPREAD_ROUNDS = 5
+ADDS_A_ROUND = 4  # `triage add` runs in each of the five rounds of `Spread`
 TRIAGE = Path(sys.executable).parent / "triage"
 T = TypeVar("T")
 
@@ -213,7 +212,7 @@ class Spread:
         self.minutes.append((time.perf_counter() - self.started) / 60)
         add: list[float] = []
         bare: list[float] = []
-        for _ in range(PROCESS_RUNS // SPREAD_ROUNDS):
+        for _ in range(ADDS_A_ROUND):
             bare.append(_timed_run([sys.executable, "-c", "pass"]))
             add.append(_timed_run([*self.command, f"process {len(self.add)}.{len(add)}"]))
         self.add.append(add)
