@@ -30,7 +30,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.generate import typical_breaks  # noqa: E402
 from benchmarks.terminal import Terminal  # noqa: E402
+from triage_tui.core.calendar import SchoolCalendar  # noqa: E402
 
 ACTIONS = int(os.environ.get("DAY_ACTIONS", 300))
 OUTSIDE = 100
@@ -175,10 +177,15 @@ class Day:
             self.term.wait_until(lambda s: "History" not in s and "Now (" in s, 5, "back")
 
 
-def morning() -> datetime:
-    """The moment the scripted day begins: ten o'clock today. A store made for it must end
-    no later, or what it holds from after ten would refuse the day's actions."""
-    return datetime.combine(date.today(), datetime.min.time()) + timedelta(hours=10)
+def morning(today: date | None = None) -> datetime:
+    """The moment the scripted day begins: ten o'clock on the last school day up to today,
+    by the generated store's breaks (a run on a Saturday or in a break gets Friday's, or the
+    last before the break). A store made for it must end no later, or what it holds from
+    after ten would refuse the day's actions."""
+    today = today or date.today()
+    calendar = SchoolCalendar(tuple(typical_breaks(today - timedelta(days=366), today)))
+    day = today if calendar.is_school_day(today) else calendar.previous_school_day(today)
+    return datetime.combine(day, datetime.min.time()) + timedelta(hours=10)
 
 
 def open_all_day(folder: Path, command: str) -> dict[str, object]:

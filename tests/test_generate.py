@@ -132,3 +132,15 @@ def test_a_norwegian_store_says_so_in_its_config(tmp_path: Path) -> None:
     settings = load_settings(tmp_path)
     assert settings.language == "nb" and settings.breaks == tuple(breaks)
     assert "juleferie" in {b.name for b in breaks}
+
+
+def test_the_scripted_day_begins_at_ten_on_the_last_school_day_up_to_today():
+    """`make bench` ran its school day on a Saturday: the day must be a school day whatever
+    the real date (worked out by hand from the typical breaks and Norwegian holidays)."""
+    from benchmarks.day import morning
+
+    assert morning(datetime(2026, 11, 27).date()) == datetime(2026, 11, 27, 10)  # a Friday: that day
+    assert morning(datetime(2026, 11, 29).date()) == datetime(2026, 11, 27, 10)  # a Sunday: the Friday
+    assert morning(datetime(2026, 5, 14).date()) == datetime(2026, 5, 13, 10)  # Ascension Day: the day before
+    assert morning(datetime(2027, 1, 1).date()) == datetime(2026, 12, 18, 10)  # Christmas break from 21.12
+    assert morning(datetime(2026, 10, 1).date()) == datetime(2026, 9, 25, 10)  # autumn break, week 40
