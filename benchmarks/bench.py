@@ -13,9 +13,9 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -32,7 +32,6 @@ from triage_tui.report import letter  # noqa: E402
 ROUNDS = 60
 ADDS_A_ROUND = 4  # `triage add` runs in each of the five rounds of `Spread`
 TRIAGE = Path(sys.executable).parent / "triage"
-T = TypeVar("T")
 
 
 def action_times(data_dir: Path) -> dict[str, float]:
@@ -157,7 +156,7 @@ def start_up(five: Path) -> dict[str, float]:
 def review_times(five: Path) -> tuple[float, float, float]:
     """Weekly reviews of weeks spread over the five years: (median, slowest) ms with the
     files read afresh each time, and the median ms once they are in memory."""
-    today = date.today()
+    today = morning().date()  # the store's last day: in a summer break, not today
     weeks = [Week.of(today - timedelta(weeks=n)) for n in range(0, 5 * 52, 13)]
     cold, warm = [], []
     for week in weeks:
@@ -173,8 +172,9 @@ def review_times(five: Path) -> tuple[float, float, float]:
 
 def school_year_round(reports: Path) -> list[list[float]]:
     """Each of the five school years' report (the review and its letter) once with the files
-    read afresh and once more with them in memory: [cold, warm] ms by year, this year first."""
-    today = date.today()
+    read afresh and once more with them in memory: [cold, warm] ms by year, the store's last
+    first (in a summer break, today's school year has no data yet)."""
+    today = morning().date()
     t = Messages("en")
     times = []
     for n in range(5):
@@ -191,11 +191,11 @@ def school_year_round(reports: Path) -> list[list[float]]:
 
 class Spread:
     """`triage add` as a process and the school-year reports, measured a little at a time in
-    rounds spread over the whole run: three before the scripted day, two after it. This
-    machine's speed changes for a minute or more at a time (a bare `python -c pass` takes 30
-    ms, then 50): measured in one go, a figure took whichever minute it fell in. Each
-    `triage add` runs right after a bare `python -c pass`, so the two see the same machine,
-    and each round's figures are printed with the minute it ran."""
+    five rounds: three in the run's first minute, before the scripted day, and two about ten
+    minutes later, after it. This machine's speed changes for a minute or more at a time (a
+    bare `python -c pass` takes 30 ms, then 50): measured in one go, a figure took whichever
+    minute it fell in. Each `triage add` runs right after a bare `python -c pass`, so the two
+    see the same machine, and each round's figures are printed with the minute it ran."""
 
     def __init__(self, five: Path, reports: Path) -> None:
         self.reports = reports  # never written: every round reads the same
@@ -244,15 +244,16 @@ class Spread:
             print(row(label, "{:.0f} / {:.0f} / {:.0f}-{:.0f}".format(*figures), "", None))
 
 
-def in_a_fresh_process(measure: Callable[[Path], T], five: Path) -> T:
-    """`measure(five)` in a process of its own, as `triage report` runs. In this one, what the
-    rows before it leave alive makes each of Python's full garbage collections during a
-    review walk that too: a school year's report took half as long again."""
+def in_a_fresh_process(measure: Callable[[Path], Any], five: Path) -> Any:
+    """`measure(five)` in a process of its own, as `triage report` runs; its result comes back
+    through JSON (a tuple as a list). In this one, what the rows before it leave alive makes
+    each of Python's full garbage collections during a review walk that too: a school year's
+    report took half as long again."""
     code = (f"import json, sys; from pathlib import Path; from benchmarks.bench import {measure.__name__}; "
             f"print(json.dumps({measure.__name__}(Path(sys.argv[1]))))")  # fmt: skip
     done = subprocess.run([sys.executable, "-c", code, str(five)], check=True, capture_output=True, text=True,
                           cwd=ROOT)  # fmt: skip
-    return json.loads(done.stdout)  # lists for tuples: JSON has no tuples
+    return json.loads(done.stdout)
 
 
 def forecast_costs(five: Path, folder: Path) -> tuple[float, float, float]:
@@ -326,7 +327,7 @@ def main() -> None:
         # real time, later than the day's ten o'clock, and the day's actions on what they
         # added would be refused.
         shutil.copytree(five, Path(tmp) / "day")
-        spread = Spread(five, shutil.copytree(five, Path(tmp) / "reports"))
+        reports = shutil.copytree(five, Path(tmp) / "reports")
         sizes = {p.name: p.stat().st_size for p in five.glob("*.json")}
         print(f"five school years: {requests} requests, {entries} time entries, generated in {made:.1f} s")
         print(f"hot file {sizes['triage.json'] / 1024:.0f} KiB; archives "
@@ -334,6 +335,7 @@ def main() -> None:
         print_queues(Path(tmp) / "one-year", five, end)
         print()
 
+        spread = Spread(five, reports)  # its warm-up writes: after the queues of the store as made
         spread.round()
         on_empty = action_times(empty)
         on_five = action_times(five)
