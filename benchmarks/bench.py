@@ -225,8 +225,8 @@ class Spread:
     def print_rows(self) -> None:
         process = statistics.median(ms for runs in self.add for ms in runs)
         bare = statistics.median(ms for runs in self.bare for ms in runs)
-        add = "`triage add` as a process, five years (median ms)"
-        print(row(add, f"{process:.0f}", "<= 150", process <= 150))
+        whole = "`triage add` as a process, five years (median ms)"
+        print(row(whole, f"{process:.0f}", "<= 150", process <= 150))
         print(row("  bare `python -c pass` on this machine (median ms)", f"{bare:.0f}", "", None))
         # A year's median, not one run, is its figure: runs of the same year differ by half here.
         medians = [statistics.median(runs) for runs in self.years]
