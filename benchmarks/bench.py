@@ -31,6 +31,7 @@ from triage_tui.report import letter  # noqa: E402
 
 ROUNDS = 60
 ADDS_A_ROUND = 4  # `triage add` runs in each of the five rounds of `Spread`
+YEARS = 5  # school years in the generated store, and reports timed in a round
 TRIAGE = Path(sys.executable).parent / "triage"
 
 
@@ -177,7 +178,7 @@ def school_year_round(reports: Path) -> list[list[float]]:
     today = morning().date()
     t = Messages("en")
     times = []
-    for n in range(5):
+    for n in range(YEARS):
         period = Period(SchoolYear.of(today).step(-n))
         caseload = Caseload.open(reports)
         runs = []
@@ -202,7 +203,7 @@ class Spread:
         self.started = time.perf_counter()
         self.add: list[list[float]] = []  # by round
         self.bare: list[list[float]] = []
-        self.years: list[list[float]] = [[] for _ in range(5)]  # each year's runs, a round each
+        self.years: list[list[float]] = [[] for _ in range(YEARS)]  # each year's runs, a round each
         self.warm: list[float] = []
         self.minutes: list[float] = []
         self.command = [str(TRIAGE), "--data-dir", str(five), "add", "--pupil", "BENCH"]
@@ -237,9 +238,9 @@ class Spread:
         warm = statistics.median(self.warm)
         print(row("  again, with the files already read (median ms)", f"{warm:.0f}", "", None))
         for i, minute in enumerate(self.minutes):
-            reports = sorted(year[i] for year in self.years[1:])  # the four full years
+            full_years = sorted(year[i] for year in self.years[1:])  # this one is under way
             add, bare = statistics.median(self.add[i]), statistics.median(self.bare[i])
-            figures = (add, bare, reports[0], reports[-1])
+            figures = (add, bare, full_years[0], full_years[-1])
             label = f"  round {i + 1}, minute {minute:.0f}: add / bare / full years (ms)"
             print(row(label, "{:.0f} / {:.0f} / {:.0f}-{:.0f}".format(*figures), "", None))
 
@@ -321,7 +322,7 @@ def main() -> None:
         five, empty = Path(tmp) / "five-years", Path(tmp) / "empty"
         # It ends when the scripted day begins (the data of a day under way is no later).
         start, end = time.perf_counter(), min(datetime.now().replace(microsecond=0), morning())
-        requests, entries = generate(five, years=5, seed=1, end=end)
+        requests, entries = generate(five, years=YEARS, seed=1, end=end)
         made = time.perf_counter() - start
         # The scripted day gets the store as generated: the rows below write to it at the
         # real time, later than the day's ten o'clock, and the day's actions on what they
